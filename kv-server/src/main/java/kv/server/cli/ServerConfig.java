@@ -1,0 +1,223 @@
+package kv.server.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import kv.server.Limits;
+import kv.server.command.Keyspaces;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The node's YAML config, validated at start: an unknown key or a bad value fails with the key,
+ * the value and the allowed range (etcd-io/raft {@code Config.validate}). Every key is documented
+ * in README.md, "Configuration".
+ */
+public record ServerConfig(
+        int nodeId,
+        Path dataDir,
+        String clientBind,
+        int clientPort,
+        int connectionsMax,
+        int ioThreads,
+        String metricsBind,
+        int metricsPort,
+        boolean fsync,
+        long blockCacheBytes,
+        int readThreads,
+        Keyspaces keyspaces) {
+
+    private static final int PORT_MAX = 65_535;
+    private static final long BLOCK_CACHE_BYTES_MIN = 1 << 20;
+    private static final long BLOCK_CACHE_BYTES_MAX = 64L << 30;
+    private static final int THREADS_MAX = 64;
+    private static final int CONFIG_SIZE_BYTES_MAX = 1 << 20;
+
+    private static final Map<String, Set<String>> KEYS = Map.of(
+            "", Set.of("node", "client", "metrics", "storage", "read", "keyspaces"),
+            "node", Set.of("id", "data-dir"),
+            "client", Set.of("bind", "port", "connections-max", "io-threads"),
+            "metrics", Set.of("bind", "port"),
+            "storage", Set.of("fsync", "block-cache-bytes"),
+            "read", Set.of("threads"),
+            "keyspaces", Set.of("name", "index", "mode"));
+
+    /** The embedded default: one node on 127.0.0.1:6379, data in ./data/node1. */
+    public static ServerConfig embeddedDefault() {
+        try (InputStream in = ServerConfig.class.getResourceAsStream("/kv/server/default.yaml")) {
+            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                    "embedded default config");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the embedded default config: " + e.getMessage());
+        }
+    }
+
+    public static ServerConfig load(Path file) {
+        try {
+            if (Files.size(file) > CONFIG_SIZE_BYTES_MAX) {
+                throw new ConfigException(file + ": config larger than " + CONFIG_SIZE_BYTES_MAX + " bytes");
+            }
+            return parse(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static ServerConfig parse(String yamlText, String origin) {
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+        } catch (RuntimeException e) {
+            throw new ConfigException(origin + ": not valid YAML: " + e.getMessage());
+        }
+        if (root == null) root = Map.of();
+        if (!(root instanceof Map)) throw new ConfigException(origin + ": the top level must be a mapping");
+        Reader reader = new Reader(origin);
+        Map<String, Object> top = reader.section((Map<String, Object>) root, "");
+        Map<String, Object> node = reader.child(top, "node");
+        Map<String, Object> client = reader.child(top, "client");
+        Map<String, Object> metrics = reader.child(top, "metrics");
+        Map<String, Object> storage = reader.child(top, "storage");
+        Map<String, Object> read = reader.child(top, "read");
+        String fsync = reader.string(storage, "storage.fsync", "always");
+        if (!fsync.equals("always") && !fsync.equals("never")) {
+            throw new ConfigException(origin + ": storage.fsync = '" + fsync
+                    + "' is invalid; allowed: always (durable, the default) or never (tests and"
+                    + " benchmarks only: acknowledged writes can be lost on power failure)");
+        }
+        return new ServerConfig(
+                (int) reader.number(node, "node.id", 1, 1, 255),
+                Path.of(reader.string(node, "node.data-dir", "data/node1")),
+                reader.string(client, "client.bind", "127.0.0.1"),
+                (int) reader.number(client, "client.port", 6379, 0, PORT_MAX),
+                (int) reader.number(client, "client.connections-max", Limits.CONNECTIONS_COUNT_MAX,
+                        1, Limits.CONNECTIONS_COUNT_MAX),
+                (int) reader.number(client, "client.io-threads",
+                        Math.max(1, Runtime.getRuntime().availableProcessors()), 1, THREADS_MAX),
+                reader.string(metrics, "metrics.bind", "127.0.0.1"),
+                (int) reader.number(metrics, "metrics.port", 9121, 0, PORT_MAX),
+                fsync.equals("always"),
+                reader.number(storage, "storage.block-cache-bytes", 64L << 20,
+                        BLOCK_CACHE_BYTES_MIN, BLOCK_CACHE_BYTES_MAX),
+                (int) reader.number(read, "read.threads", 2, 1, THREADS_MAX),
+                keyspaces(reader, top.get("keyspaces")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Keyspaces keyspaces(Reader reader, Object value) {
+        if (value == null) {
+            return new Keyspaces(List.of(new Keyspaces.Keyspace("default", 0, Keyspaces.Mode.STRONG)));
+        }
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw new ConfigException(reader.origin + ": keyspaces must be a non-empty list of"
+                    + " {name, index, mode}");
+        }
+        if (list.size() > Limits.KEYSPACES_COUNT_MAX) {
+            throw new ConfigException(reader.origin + ": " + list.size() + " keyspaces declared; max "
+                    + Limits.KEYSPACES_COUNT_MAX);
+        }
+        List<Keyspaces.Keyspace> all = new ArrayList<>();
+        Set<String> names = new TreeSet<>();
+        Set<Integer> indexes = new TreeSet<>();
+        for (Object item : list) {
+            if (!(item instanceof Map)) {
+                throw new ConfigException(reader.origin + ": each keyspace must be a mapping");
+            }
+            Map<String, Object> entry = reader.section((Map<String, Object>) item, "keyspaces");
+            String name = reader.string(entry, "keyspaces[].name", null);
+            if (name == null || !name.matches("[a-z][a-z0-9_-]{0,63}")) {
+                throw new ConfigException(reader.origin + ": keyspaces[].name = '" + name
+                        + "' is invalid; use 1-64 characters of a-z, 0-9, '_' or '-', starting with a letter");
+            }
+            int index = (int) reader.number(entry, "keyspaces[" + name + "].index", -1, 0,
+                    Limits.KEYSPACES_COUNT_MAX - 1);
+            String mode = reader.string(entry, "keyspaces[" + name + "].mode", "strong")
+                    .toLowerCase(Locale.ROOT);
+            if (mode.equals("eventual")) {
+                throw new ConfigException(reader.origin + ": keyspaces[" + name + "].mode = eventual"
+                        + " is not available yet in this version; use mode: strong");
+            }
+            if (!mode.equals("strong")) {
+                throw new ConfigException(reader.origin + ": keyspaces[" + name + "].mode = '" + mode
+                        + "' is invalid; allowed: strong");
+            }
+            if (!names.add(name) || !indexes.add(index)) {
+                throw new ConfigException(reader.origin + ": keyspace name '" + name + "' or index "
+                        + index + " is declared twice");
+            }
+            all.add(new Keyspaces.Keyspace(name, index, Keyspaces.Mode.STRONG));
+        }
+        if (!indexes.contains(0)) {
+            throw new ConfigException(reader.origin + ": no keyspace has index 0; index 0 is the"
+                    + " default that every new connection starts in");
+        }
+        return new Keyspaces(List.copyOf(all));
+    }
+
+    /** Reads typed values and rejects unknown keys. */
+    private static final class Reader {
+        final String origin;
+
+        Reader(String origin) {
+            this.origin = origin;
+        }
+
+        Map<String, Object> section(Map<String, Object> map, String name) {
+            for (Object key : map.keySet()) {
+                if (!(key instanceof String) || !KEYS.get(name).contains(key)) {
+                    throw new ConfigException(origin + ": unknown key '"
+                            + (name.isEmpty() ? "" : name + ".") + key + "'; allowed: "
+                            + new TreeSet<>(KEYS.get(name)));
+                }
+            }
+            return map;
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> child(Map<String, Object> parent, String name) {
+            Object value = parent.get(name);
+            if (value == null) return new LinkedHashMap<>();
+            if (!(value instanceof Map)) throw new ConfigException(origin + ": '" + name + "' must be a mapping");
+            return section((Map<String, Object>) value, name);
+        }
+
+        String string(Map<String, Object> map, String key, String fallback) {
+            Object value = map.get(key.substring(key.lastIndexOf('.') + 1));
+            if (value == null) return fallback;
+            if (value instanceof Map || value instanceof List) {
+                throw new ConfigException(origin + ": " + key + " must be a plain value, got " + value);
+            }
+            return value.toString();
+        }
+
+        long number(Map<String, Object> map, String key, long fallback, long min, long max) {
+            Object value = map.get(key.substring(key.lastIndexOf('.') + 1));
+            long number;
+            if (value == null) {
+                if (fallback < min) throw new ConfigException(origin + ": " + key + " is required");
+                return fallback;
+            }
+            if (value instanceof Integer || value instanceof Long) {
+                number = ((Number) value).longValue();
+            } else {
+                throw new ConfigException(origin + ": " + key + " = '" + value
+                        + "' is not an integer; allowed: " + min + ".." + max);
+            }
+            if (number < min || number > max) {
+                throw new ConfigException(origin + ": " + key + " = " + number
+                        + " is out of range; allowed: " + min + ".." + max);
+            }
+            return number;
+        }
+    }
+}

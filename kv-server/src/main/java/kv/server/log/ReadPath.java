@@ -1,0 +1,24 @@
+package kv.server.log;
+
+import java.util.List;
+import kv.server.command.Command;
+import kv.server.command.Reply;
+
+/**
+ * The read seam: read-only commands are served here, locally on a single node today; under
+ * quorum leases a holder serves locally and others confirm through the leader.
+ */
+public interface ReadPath extends AutoCloseable {
+    /**
+     * Serves {@code commands} against one consistent view that includes every write acknowledged
+     * before the call; {@code callback} runs once, off the event loop, with replies in order.
+     */
+    void read(List<Command> commands, Callback callback);
+
+    @Override
+    void close();
+
+    interface Callback {
+        void onReplies(List<Reply> replies);
+    }
+}

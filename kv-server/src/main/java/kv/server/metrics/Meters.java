@@ -1,0 +1,145 @@
+package kv.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+import kv.server.command.CommandType;
+import kv.server.log.LogMetrics;
+import kv.server.resp.RespMetrics;
+
+/**
+ * Every meter name of the node in one place (STYLE.md section 7): {@code kv.<component>.<thing>},
+ * base units, tags {@code node}, {@code command}, {@code result}, {@code limit}; never keys.
+ */
+public final class Meters implements RespMetrics, LogMetrics {
+    private final PrometheusMeterRegistry registry =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Tags nodeTag;
+    private final Timer[] commandOk = new Timer[CommandType.values().length];
+    private final Timer[] commandError = new Timer[CommandType.values().length];
+    private final AtomicLong connections = new AtomicLong();
+    private final Counter connectionsOpened;
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+    private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final DistributionSummary batchCommands;
+    private final DistributionSummary batchBytes;
+    private final Timer logAppend;
+    private final Timer logApply;
+    private final Counter busy;
+
+    public Meters(int nodeId) {
+        nodeTag = Tags.of("node", Integer.toString(nodeId));
+        for (CommandType type : CommandType.values()) {
+            commandOk[type.ordinal()] = commandTimer(type, "ok");
+            commandError[type.ordinal()] = commandTimer(type, "error");
+        }
+        Gauge.builder("kv.resp.connections", connections, AtomicLong::get).tags(nodeTag)
+                .description("Open client connections").register(registry);
+        connectionsOpened = Counter.builder("kv.resp.connections.opened").tags(nodeTag)
+                .register(registry);
+        bytesIn = Counter.builder("kv.resp.received").baseUnit("bytes").tags(nodeTag).register(registry);
+        bytesOut = Counter.builder("kv.resp.sent").baseUnit("bytes").tags(nodeTag).register(registry);
+        batchCommands = DistributionSummary.builder("kv.log.batch.commands").tags(nodeTag)
+                .description("Commands per log slot").register(registry);
+        batchBytes = DistributionSummary.builder("kv.log.batch.size").baseUnit("bytes").tags(nodeTag)
+                .register(registry);
+        logAppend = Timer.builder("kv.log.append.latency").tags(nodeTag)
+                .description("Durable log append per batch, including fsync").publishPercentiles(0.5, 0.99)
+                .register(registry);
+        logApply = Timer.builder("kv.log.apply.latency").tags(nodeTag)
+                .description("State machine apply and state write per batch").register(registry);
+        busy = Counter.builder("kv.log.rejected.busy").tags(nodeTag).register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private Timer commandTimer(CommandType type, String result) {
+        return Timer.builder("kv.command.latency").tags(nodeTag)
+                .tag("command", type.wireName).tag("result", result)
+                .description("Command latency from dispatch to reply").register(registry);
+    }
+
+    /** Registers a gauge (RocksDB properties and the like) read at scrape time. */
+    public <T> void gauge(String name, String baseUnit, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).baseUnit(baseUnit).tags(nodeTag).register(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public long connections() {
+        return connections.get();
+    }
+
+    public long commandsCount() {
+        long total = 0;
+        for (Timer timer : commandOk) total += timer.count();
+        for (Timer timer : commandError) total += timer.count();
+        return total;
+    }
+
+    @Override
+    public void onCommand(CommandType type, long latencyNanos, boolean error) {
+        (error ? commandError : commandOk)[type.ordinal()].record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onConnectionOpened() {
+        connections.incrementAndGet();
+        connectionsOpened.increment();
+    }
+
+    @Override
+    public void onConnectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    @Override
+    public void onBytesIn(long bytes) {
+        bytesIn.increment(bytes);
+    }
+
+    @Override
+    public void onBytesOut(long bytes) {
+        bytesOut.increment(bytes);
+    }
+
+    @Override
+    public void onRejected(String limit) {
+        rejected.computeIfAbsent(limit, name -> Counter.builder("kv.limit.rejected")
+                .tags(nodeTag).tag("limit", name)
+                .description("Requests refused by a limit").register(registry)).increment();
+    }
+
+    @Override
+    public void onBatch(int commandsCount, int sizeBytes, long appendNanos, long applyNanos) {
+        batchCommands.record(commandsCount);
+        batchBytes.record(sizeBytes);
+        logAppend.record(appendNanos, TimeUnit.NANOSECONDS);
+        logApply.record(applyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onRejectedBusy() {
+        busy.increment();
+        onRejected("inbound_queue_count_max");
+    }
+}

@@ -1,0 +1,89 @@
+package kv.server.node;
+
+import java.io.IOException;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import kv.server.cli.ServerConfig;
+import kv.server.log.LocalReadPath;
+import kv.server.log.ReadPath;
+import kv.server.log.ReplicatedLog;
+import kv.server.log.SingleNodeLog;
+import kv.server.metrics.Meters;
+import kv.server.metrics.MetricsHttpServer;
+import kv.server.resp.ClientRegistry;
+import kv.server.resp.RespContext;
+import kv.server.resp.RespServer;
+import kv.server.statemachine.KvStateMachine;
+import kv.server.storage.rocksdb.RocksLogStore;
+import kv.server.storage.rocksdb.RocksStateStore;
+import kv.server.storage.rocksdb.RocksStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires one node: storage, log, read path, RESP front end, metrics. Closing stops them all. */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final RocksStorage storage;
+    private final ReplicatedLog log;
+    private final ReadPath reads;
+    private final RespServer resp;
+    private final MetricsHttpServer metricsHttp;
+
+    public Node(ServerConfig config) throws InterruptedException, IOException {
+        Meters meters = new Meters(config.nodeId());
+        storage = new RocksStorage(config.dataDir(), config.blockCacheBytes());
+        RocksStateStore state = new RocksStateStore(storage);
+        KvStateMachine stateMachine = new KvStateMachine();
+        log = new SingleNodeLog(new RocksLogStore(storage), state, stateMachine, config.fsync(),
+                meters, config.nodeId());
+        reads = new LocalReadPath(state, stateMachine, config.readThreads(), config.nodeId());
+        meters.gauge("kv.rocksdb.keys.estimated", null, storage,
+                s -> s.stateProperty("rocksdb.estimate-num-keys"));
+        meters.gauge("kv.rocksdb.sst.size", "bytes", storage,
+                s -> s.stateProperty("rocksdb.total-sst-files-size"));
+        meters.gauge("kv.rocksdb.memtable.size", "bytes", storage,
+                s -> s.stateProperty("rocksdb.cur-size-all-mem-tables"));
+        meters.gauge("kv.log.applied.slot", null, log, ReplicatedLog::appliedSlot);
+        ClientRegistry clients = new ClientRegistry();
+        NodeInfo info = new NodeInfo(config, meters, clients, log, state);
+        resp = new RespServer(new RespContext(config.keyspaces(), log, reads, meters, info,
+                configValues(config), config.connectionsMax(), clients),
+                config.clientBind(), config.clientPort(), config.ioThreads());
+        metricsHttp = config.metricsPort() == 0 ? null : new MetricsHttpServer(config.metricsBind(),
+                config.metricsPort(), meters, () -> "{\"status\":\"up\",\"node\":" + config.nodeId()
+                        + ",\"appliedSlot\":" + log.appliedSlot() + "}");
+        LOG.info("node={} role=single ready port={} metricsPort={} dataDir={} fsync={} keyspaces={}",
+                config.nodeId(), resp.port(), config.metricsPort(), config.dataDir(),
+                config.fsync() ? "always" : "never", config.keyspaces().all().size());
+    }
+
+    /** CONFIG GET answers; clients such as redis-benchmark ask for save and appendonly. */
+    private static SortedMap<String, String> configValues(ServerConfig config) {
+        SortedMap<String, String> values = new TreeMap<>();
+        values.put("save", "");
+        values.put("appendonly", config.fsync() ? "yes" : "no");
+        values.put("appendfsync", config.fsync() ? "always" : "no");
+        values.put("databases", Integer.toString(config.keyspaces().all().size()));
+        values.put("port", Integer.toString(config.clientPort()));
+        values.put("bind", config.clientBind());
+        values.put("maxclients", Integer.toString(config.connectionsMax()));
+        values.put("maxmemory", "0");
+        values.put("timeout", "0");
+        values.put("dir", config.dataDir().toAbsolutePath().toString());
+        return values;
+    }
+
+    public int clientPort() {
+        return resp.port();
+    }
+
+    @Override
+    public void close() {
+        resp.close();
+        if (metricsHttp != null) metricsHttp.close();
+        reads.close();
+        log.close();
+        storage.close();
+    }
+}

@@ -1,0 +1,85 @@
+package kv.server.node;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import kv.server.cli.ServerConfig;
+import kv.server.command.Keyspaces;
+import kv.server.log.ReplicatedLog;
+import kv.server.metrics.Meters;
+import kv.server.resp.ClientRegistry;
+import kv.server.resp.InfoSource;
+import kv.server.statemachine.KeyspaceCounts;
+import kv.server.storage.StateStore;
+
+/** INFO sections in Redis' format, so redis-cli and monitoring tools read them as usual. */
+final class NodeInfo implements InfoSource {
+    private static final String REDIS_VERSION = "7.2.0";
+    private static final String SYNOD_VERSION = "0.1.0";
+
+    private final ServerConfig config;
+    private final Meters meters;
+    private final ClientRegistry clients;
+    private final ReplicatedLog log;
+    private final StateStore state;
+
+    NodeInfo(ServerConfig config, Meters meters, ClientRegistry clients, ReplicatedLog log,
+             StateStore state) {
+        this.config = config;
+        this.meters = meters;
+        this.clients = clients;
+        this.log = log;
+        this.state = state;
+    }
+
+    @Override
+    public List<String> defaultSections() {
+        return List.of("server", "clients", "memory", "persistence", "stats", "replication",
+                "keyspace");
+    }
+
+    @Override
+    public String section(String name) {
+        return switch (name) {
+            case "server" -> "# Server\r\nredis_version:" + REDIS_VERSION + "\r\nsynod_version:"
+                    + SYNOD_VERSION + "\r\nredis_mode:standalone\r\nos:" + System.getProperty("os.name")
+                    + "\r\nprocess_id:" + ProcessHandle.current().pid() + "\r\ntcp_port:"
+                    + config.clientPort() + "\r\nuptime_in_seconds:" + uptimeSeconds()
+                    + "\r\nnode_id:" + config.nodeId() + "\r\n";
+            case "clients" -> "# Clients\r\nconnected_clients:" + clients.count()
+                    + "\r\nmaxclients:" + config.connectionsMax() + "\r\n";
+            case "memory" -> {
+                Runtime runtime = Runtime.getRuntime();
+                long used = runtime.totalMemory() - runtime.freeMemory();
+                yield "# Memory\r\nused_memory:" + used + "\r\nmaxmemory:" + runtime.maxMemory()
+                        + "\r\n";
+            }
+            case "persistence" -> "# Persistence\r\nloading:0\r\naof_enabled:"
+                    + (config.fsync() ? 1 : 0) + "\r\nsynod_fsync:"
+                    + (config.fsync() ? "always" : "never") + "\r\nsynod_applied_slot:"
+                    + log.appliedSlot() + "\r\n";
+            case "stats" -> "# Stats\r\ntotal_commands_processed:" + meters.commandsCount()
+                    + "\r\n";
+            case "replication" -> "# Replication\r\nrole:master\r\nconnected_slaves:0\r\n"
+                    + "synod_replicas:1\r\nsynod_applied_slot:" + log.appliedSlot() + "\r\n";
+            case "keyspace" -> keyspaceSection();
+            default -> "";
+        };
+    }
+
+    /** One line per keyspace; reads a single counter per keyspace (admin path, not hot). */
+    private String keyspaceSection() {
+        StringBuilder out = new StringBuilder("# Keyspace\r\n");
+        for (Keyspaces.Keyspace keyspace : config.keyspaces().all()) {
+            long keys = KeyspaceCounts.keyCount(state.live(), keyspace.index());
+            if (keys > 0) {
+                out.append("db").append(keyspace.index()).append(":keys=").append(keys)
+                        .append(",expires=0,avg_ttl=0,name=").append(keyspace.name()).append("\r\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private long uptimeSeconds() {
+        return ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
+    }
+}

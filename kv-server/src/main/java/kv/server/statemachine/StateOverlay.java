@@ -1,0 +1,152 @@
+package kv.server.statemachine;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Buffers the writes of one apply step over a base reader, so later commands in the same step
+ * read earlier ones (read-your-writes inside a batch and a transaction). Nothing reaches the base
+ * until the storage layer writes {@link #writes()} atomically.
+ */
+public final class StateOverlay implements StateReader {
+    private static final byte[] TOMBSTONE = new byte[0];
+
+    private final StateReader base;
+    /** Latest buffered value per key; TOMBSTONE (by identity) marks a delete. */
+    private final NavigableMap<byte[], byte[]> buffered = new TreeMap<>(Bytes.ORDER);
+    /** Ranges deleted in this step; a key in one reads absent unless buffered after it. */
+    private final List<byte[][]> deletedRanges = new ArrayList<>();
+    private final List<StateWrites.Op> ops = new ArrayList<>();
+
+    public StateOverlay(StateReader base) {
+        this.base = base;
+    }
+
+    public void put(byte[] key, byte[] value) {
+        buffered.put(key, value);
+        ops.add(new StateWrites.Op(key, value, null));
+    }
+
+    public void delete(byte[] key) {
+        buffered.put(key, TOMBSTONE);
+        ops.add(new StateWrites.Op(key, null, null));
+    }
+
+    public void deleteRange(byte[] from, byte[] toExclusive) {
+        buffered.subMap(from, true, toExclusive, false).clear();
+        deletedRanges.add(new byte[][] {from, toExclusive});
+        ops.add(new StateWrites.Op(from, null, toExclusive));
+    }
+
+    public StateWrites writes() {
+        return new StateWrites(List.copyOf(ops));
+    }
+
+    /** Forget every buffered write (the step was rolled back). */
+    public void clear() {
+        buffered.clear();
+        deletedRanges.clear();
+        ops.clear();
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        byte[] value = buffered.get(key);
+        if (value != null) return value == TOMBSTONE ? null : value;
+        if (inDeletedRange(key)) return null;
+        return base.get(key);
+    }
+
+    private boolean inDeletedRange(byte[] key) {
+        for (byte[][] range : deletedRanges) {
+            if (Bytes.inRange(key, range[0], range[1])) return true;
+        }
+        return false;
+    }
+
+    @Override
+    public StateCursor scan(byte[] from, byte[] toExclusive) {
+        NavigableMap<byte[], byte[]> range = toExclusive == null
+                ? buffered.tailMap(from, true) : buffered.subMap(from, true, toExclusive, false);
+        return new MergedCursor(base.scan(from, toExclusive), range.entrySet().iterator());
+    }
+
+    /** Merges the base cursor with buffered entries; buffered wins on equal keys. */
+    private final class MergedCursor implements StateCursor {
+        private final StateCursor baseCursor;
+        private final Iterator<Map.Entry<byte[], byte[]>> bufferedEntries;
+        private Map.Entry<byte[], byte[]> nextBuffered;
+        private byte[] key;
+        private byte[] value;
+
+        MergedCursor(StateCursor baseCursor, Iterator<Map.Entry<byte[], byte[]>> bufferedEntries) {
+            this.baseCursor = baseCursor;
+            this.bufferedEntries = bufferedEntries;
+            this.nextBuffered = bufferedEntries.hasNext() ? bufferedEntries.next() : null;
+            advance();
+        }
+
+        private void advance() {
+            while (true) {
+                skipHiddenBase();
+                boolean haveBase = baseCursor.valid();
+                if (nextBuffered == null && !haveBase) {
+                    key = null;
+                    return;
+                }
+                int order = nextBuffered == null ? 1 : !haveBase ? -1
+                        : Bytes.ORDER.compare(nextBuffered.getKey(), baseCursor.key());
+                if (order <= 0) {
+                    Map.Entry<byte[], byte[]> entry = nextBuffered;
+                    nextBuffered = bufferedEntries.hasNext() ? bufferedEntries.next() : null;
+                    if (order == 0) baseCursor.next();
+                    if (entry.getValue() == TOMBSTONE) continue;
+                    key = entry.getKey();
+                    value = entry.getValue();
+                    return;
+                }
+                key = baseCursor.key();
+                value = baseCursor.value();
+                baseCursor.next();
+                return;
+            }
+        }
+
+        private void skipHiddenBase() {
+            while (baseCursor.valid() && inDeletedRange(baseCursor.key())
+                    && (nextBuffered == null
+                        || Bytes.ORDER.compare(nextBuffered.getKey(), baseCursor.key()) != 0)) {
+                baseCursor.next();
+            }
+        }
+
+        @Override
+        public boolean valid() {
+            return key != null;
+        }
+
+        @Override
+        public byte[] key() {
+            return key;
+        }
+
+        @Override
+        public byte[] value() {
+            return value;
+        }
+
+        @Override
+        public void next() {
+            advance();
+        }
+
+        @Override
+        public void close() {
+            baseCursor.close();
+        }
+    }
+}

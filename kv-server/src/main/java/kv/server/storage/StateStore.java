@@ -1,0 +1,25 @@
+package kv.server.storage;
+
+import kv.server.statemachine.StateReader;
+import kv.server.statemachine.StateWrites;
+
+/** The applied state of every keyspace, with the applied slot written in the same batch. */
+public interface StateStore {
+    /** Reads the latest state; only the applying thread may rely on seeing its own writes. */
+    StateReader live();
+
+    /** A consistent point-in-time view for a batch of reads; close it when done. */
+    Snapshot snapshot();
+
+    /** Writes the state changes of {@code slot} and records it as applied, atomically. */
+    void write(long slot, StateWrites writes);
+
+    /** The last slot whose writes are in the state (0 before the first). */
+    long appliedSlot();
+
+    /** A point-in-time reader that holds native resources until closed. */
+    interface Snapshot extends StateReader, AutoCloseable {
+        @Override
+        void close();
+    }
+}
