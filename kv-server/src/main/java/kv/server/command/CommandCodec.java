@@ -50,6 +50,7 @@ public final class CommandCodec {
         Assert.that(count >= 0 && count <= in.length, "corrupt command batch: count %d", count);
         List<Command> commands = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
+            Assert.that(at[0] + 3 <= in.length, "corrupt command batch: truncated at %d", at[0]);
             int typeIndex = ((in[at[0]] & 0xff) << 8) | (in[at[0] + 1] & 0xff);
             Assert.that(typeIndex < TYPES.length, "corrupt command batch: type %d", typeIndex);
             int keyspace = in[at[0] + 2] & 0xff;
