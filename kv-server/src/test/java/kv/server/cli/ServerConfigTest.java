@@ -1,0 +1,62 @@
+package kv.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** A bad config stops the node at start with the key, the value and the allowed range. */
+class ServerConfigTest {
+
+    @Test
+    void embeddedDefaultIsValid() {
+        ServerConfig config = ServerConfig.embeddedDefault();
+        assertThat(config.clientPort()).isEqualTo(6379);
+        assertThat(config.fsync()).isTrue();
+        assertThat(config.keyspaces().byIndex(0).name()).isEqualTo("default");
+    }
+
+    @Test
+    void sampleConfigsAreValid() throws Exception {
+        Path samples = Path.of("../config");
+        try (var files = Files.list(samples)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                assertThat(ServerConfig.load(file)).as(file.toString()).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void unknownKeyNamesTheKeyAndTheAllowedOnes() {
+        assertThatThrownBy(() -> ServerConfig.parse("client:\n  prot: 1\n", "t"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key 'client.prot'").hasMessageContaining("port");
+    }
+
+    @Test
+    void outOfRangeNamesValueAndRange() {
+        assertThatThrownBy(() -> ServerConfig.parse("client:\n  port: 70000\n", "t"))
+                .hasMessageContaining("client.port = 70000 is out of range; allowed: 0..65535");
+        assertThatThrownBy(() -> ServerConfig.parse("read:\n  threads: many\n", "t"))
+                .hasMessageContaining("read.threads = 'many' is not an integer");
+        assertThatThrownBy(() -> ServerConfig.parse("storage:\n  fsync: sometimes\n", "t"))
+                .hasMessageContaining("storage.fsync = 'sometimes' is invalid");
+    }
+
+    @Test
+    void keyspacesAreValidated() {
+        assertThatThrownBy(() -> ServerConfig.parse(
+                "keyspaces:\n  - {name: a, index: 0, mode: eventual}\n", "t"))
+                .hasMessageContaining("mode = eventual is not available yet");
+        assertThatThrownBy(() -> ServerConfig.parse(
+                "keyspaces:\n  - {name: a, index: 1}\n", "t"))
+                .hasMessageContaining("no keyspace has index 0");
+        assertThatThrownBy(() -> ServerConfig.parse(
+                "keyspaces:\n  - {name: a, index: 0}\n  - {name: a, index: 1}\n", "t"))
+                .hasMessageContaining("declared twice");
+        assertThatThrownBy(() -> ServerConfig.parse("keyspaces:\n  - {name: a}\n", "t"))
+                .hasMessageContaining("index is required");
+    }
+}
