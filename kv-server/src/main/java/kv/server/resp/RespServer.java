@@ -13,8 +13,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.redis.FixedRedisMessagePool;
-import io.netty.handler.codec.redis.RedisDecoder;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import kv.server.Limits;
@@ -43,12 +41,7 @@ public final class RespServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast(new InboundGuard(context.metrics()))
-                                .addLast(new RedisDecoder(Limits.INLINE_LINE_SIZE_BYTES_MAX,
-                                        FixedRedisMessagePool.INSTANCE, true))
-                                .addLast(new RequestAggregator())
-                                .addLast(new RespHandler(context));
+                        RespPipeline.initialize(ch.pipeline(), context);
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
