@@ -11,6 +11,7 @@ import kv.server.command.Command;
 import kv.server.command.CommandType;
 import kv.server.command.Reply;
 import kv.server.statemachine.KvStateMachine;
+import kv.server.statemachine.WouldBlock;
 import kv.server.storage.StateStore;
 
 /**
@@ -48,6 +49,25 @@ public final class LocalReadPath implements ReadPath {
             List<Reply> busy = new ArrayList<>(commands.size());
             for (int i = 0; i < commands.size(); i++) busy.add(BUSY);
             callback.onReplies(busy);
+        }
+    }
+
+    /** Commands that do exactly one point get, so a memory-only read of them is atomic. */
+    private static boolean isSinglePointRead(Command command) {
+        return switch (command.type()) {
+            case GET, STRLEN, TYPE, HLEN, ZCARD -> true;
+            case EXISTS -> command.args().length == 2;
+            default -> false;
+        };
+    }
+
+    @Override
+    public Reply tryReadNow(Command command) {
+        if (!isSinglePointRead(command)) return null;
+        try {
+            return stateMachine.read(command, stateStore.cachedOnly());
+        } catch (WouldBlock needsDisk) {
+            return null;
         }
     }
 

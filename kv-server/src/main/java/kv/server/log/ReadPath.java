@@ -15,6 +15,14 @@ public interface ReadPath extends AutoCloseable {
      */
     void read(List<Command> commands, Callback callback);
 
+    /**
+     * Answers {@code command} at once if that needs no blocking work (a point read whose data is
+     * in memory), else returns null and the caller uses {@link #read}. Called on an event loop.
+     */
+    default Reply tryReadNow(Command command) {
+        return null;
+    }
+
     @Override
     void close();
 

@@ -177,12 +177,19 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startReads(CommandType type, byte[][] args) {
+        Command first = Command.of(type, session.keyspaceIndex, args);
+        long start = System.nanoTime();
+        Reply now = context.reads().tryReadNow(first);
+        if (now != null) { // served from memory on this thread: no hand-off, order kept
+            context.metrics().onCommand(type, System.nanoTime() - start, now.isError());
+            write(now);
+            return;
+        }
         List<Command> commands = new ArrayList<>();
         List<CommandType> types = new ArrayList<>();
-        commands.add(Command.of(type, session.keyspaceIndex, args));
+        commands.add(first);
         types.add(type);
         collectBatch(CommandFlag.READ, commands, types);
-        long start = System.nanoTime();
         busy = true;
         context.reads().read(commands,
                 replies -> ctx.executor().execute(() -> finishBatch(types, replies, start)));

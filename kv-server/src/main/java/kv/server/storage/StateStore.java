@@ -8,6 +8,12 @@ public interface StateStore {
     /** Reads the latest state; only the applying thread may rely on seeing its own writes. */
     StateReader live();
 
+    /**
+     * Reads the latest state from memory only (memtables and block cache): a read that would
+     * touch the disk throws {@link kv.server.statemachine.WouldBlock}. Safe on an event loop.
+     */
+    StateReader cachedOnly();
+
     /** A consistent point-in-time view for a batch of reads; close it when done. */
     Snapshot snapshot();
 

@@ -5,14 +5,17 @@ import kv.server.statemachine.Bytes;
 import kv.server.statemachine.StateCursor;
 import kv.server.statemachine.StateReader;
 import kv.server.statemachine.StateWrites;
+import kv.server.statemachine.WouldBlock;
 import kv.server.storage.StateStore;
 import kv.server.storage.StorageFailure;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -29,6 +32,7 @@ public final class RocksStateStore implements StateStore {
     /** Not synced: the log record of the slot was synced before apply, so replay recovers it. */
     private final WriteOptions writeOptions = new WriteOptions();
     private final StateReader live;
+    private final StateReader cachedOnly;
     private volatile long appliedSlot;
 
     public RocksStateStore(RocksStorage storage) {
@@ -36,6 +40,7 @@ public final class RocksStateStore implements StateStore {
         this.state = storage.family(RocksStorage.CF_STATE);
         this.meta = storage.family(RocksStorage.CF_META);
         this.live = new Reader(null);
+        this.cachedOnly = new CachedOnlyReader();
         try {
             byte[] applied = db.get(meta, APPLIED_SLOT_KEY);
             this.appliedSlot = applied == null ? 0 : Bytes.getLong(applied, 0);
@@ -47,6 +52,11 @@ public final class RocksStateStore implements StateStore {
     @Override
     public StateReader live() {
         return live;
+    }
+
+    @Override
+    public StateReader cachedOnly() {
+        return cachedOnly;
     }
 
     @Override
@@ -118,6 +128,28 @@ public final class RocksStateStore implements StateStore {
 
         void close() {
             readOptions.close();
+        }
+    }
+
+    /** Point reads with ReadTier.BLOCK_CACHE_TIER: RocksDB answers Incomplete instead of doing I/O. */
+    private final class CachedOnlyReader implements StateReader {
+        private final ReadOptions memoryOnly = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
+
+        @Override
+        public byte[] get(byte[] key) {
+            try {
+                return db.get(state, memoryOnly, key);
+            } catch (RocksDBException e) {
+                if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete) {
+                    throw WouldBlock.INSTANCE;
+                }
+                throw new StorageFailure("state read failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public StateCursor scan(byte[] from, byte[] toExclusive) {
+            throw WouldBlock.INSTANCE; // scans go to the reader threads
         }
     }
 
