@@ -36,6 +36,15 @@ public final class Limits {
     public static final int INBOUND_QUEUE_COUNT_MAX = 65_536;
     /** Inputs the node loop drains per turn, so one turn stays short. */
     public static final int INBOUND_DRAIN_COUNT_MAX = 4096;
+    /** Largest peer frame: one Accept carrying a full batch, plus headers. */
+    public static final int PEER_FRAME_SIZE_BYTES_MAX = BATCH_SIZE_BYTES_MAX + (64 << 10);
+    /** Frames queued for one peer; beyond this new frames are dropped (Paxos retransmits). */
+    public static final int PEER_OUTBOUND_QUEUE_COUNT_MAX = 16_384;
+    /** Bytes queued for one peer; beyond this new frames are dropped and counted. */
+    public static final int PEER_OUTBOUND_QUEUE_BYTES_MAX = 64 << 20;
+    /** Reconnect backoff to a peer: doubles from min to max, with jitter. */
+    public static final int PEER_RECONNECT_BACKOFF_MILLIS_MIN = 50;
+    public static final int PEER_RECONNECT_BACKOFF_MILLIS_MAX = 2_000;
     /** Keys SCAN examines per call when COUNT is not given, and the largest COUNT honoured. */
     public static final int SCAN_COUNT_DEFAULT = 10;
     public static final int SCAN_COUNT_MAX = 100_000;
@@ -59,6 +68,12 @@ public final class Limits {
                 "outbound water marks are ordered");
         Assert.that(INBOUND_DRAIN_COUNT_MAX <= INBOUND_QUEUE_COUNT_MAX,
                 "a turn drains at most the queue");
+        Assert.that(PEER_FRAME_SIZE_BYTES_MAX > BATCH_SIZE_BYTES_MAX,
+                "a full batch fits in one peer frame");
+        Assert.that(PEER_OUTBOUND_QUEUE_BYTES_MAX >= PEER_FRAME_SIZE_BYTES_MAX,
+                "a peer queue holds at least one largest frame");
+        Assert.that(PEER_RECONNECT_BACKOFF_MILLIS_MIN < PEER_RECONNECT_BACKOFF_MILLIS_MAX,
+                "reconnect backoff grows");
         Assert.that(KEYSPACES_COUNT_MAX <= 255, "a keyspace index fits in one byte");
     }
 }

@@ -1,0 +1,116 @@
+package kv.server.transport.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import kv.server.transport.Frame;
+import kv.server.transport.PeerAddress;
+import kv.server.transport.PeerTransport;
+import kv.server.transport.TransportMetrics;
+
+/**
+ * Peer transport on Netty: one outgoing connection per ordered pair of peers (this node dials
+ * each peer; peers dial us for their traffic), length-prefixed CRC32C frames, coalesced flushes,
+ * bounded queues, reconnect with backoff. An optional fixed delay emulates network latency (tc
+ * netem is not available on the test machines).
+ */
+public final class NettyPeerTransport implements PeerTransport {
+    private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final PeerLink[] links;
+
+    public NettyPeerTransport(PeerAddress self, List<PeerAddress> peers, Receiver receiver,
+                              TransportMetrics metrics, long delayNanos) throws InterruptedException {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(metrics))
+                                .addLast(new SimpleChannelInboundHandler<Frame>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+                                        receiver.onFrame(frame);
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        ctx.close();
+                                    }
+                                });
+                    }
+                })
+                .bind(new InetSocketAddress(self.host(), self.port())).sync().channel();
+        Bootstrap client = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        // Outgoing connections only write; anything read back is ignored.
+                    }
+                });
+        int maxId = 0;
+        for (PeerAddress peer : peers) maxId = Math.max(maxId, peer.nodeId());
+        links = new PeerLink[maxId + 1];
+        List<PeerLink> created = new ArrayList<>();
+        for (PeerAddress peer : peers) {
+            if (peer.nodeId() == self.nodeId()) continue;
+            links[peer.nodeId()] = new PeerLink(peer, self.host(), self.nodeId(), client, metrics, delayNanos);
+            created.add(links[peer.nodeId()]);
+        }
+        for (PeerLink link : created) link.connect();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public boolean connectedTo(int peerNodeId) {
+        return peerNodeId < links.length && links[peerNodeId] != null && links[peerNodeId].connected();
+    }
+
+    @Override
+    public boolean send(int peerNodeId, int type, byte[] body) {
+        PeerLink link = peerNodeId < links.length ? links[peerNodeId] : null;
+        return link != null && link.offer(type, body);
+    }
+
+    @Override
+    public void flush() {
+        for (PeerLink link : links) {
+            if (link != null) link.scheduleDrain();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (PeerLink link : links) {
+            if (link != null) link.close();
+        }
+        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

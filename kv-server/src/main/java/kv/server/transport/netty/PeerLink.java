@@ -1,0 +1,164 @@
+package kv.server.transport.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import kv.server.Limits;
+import kv.server.transport.FrameCodec;
+import kv.server.transport.PeerAddress;
+import kv.server.transport.TransportMetrics;
+
+/**
+ * The outgoing connection to one peer: a bounded queue of encoded frames, flushed in one write
+ * per turn, and reconnects with exponential backoff and jitter. While the peer is down its frames
+ * are dropped (and counted): consensus retransmits what matters.
+ */
+final class PeerLink {
+    private final PeerAddress peer;
+    private final String selfHost;
+    private final int selfNodeId;
+    private final Bootstrap bootstrap;
+    private final TransportMetrics metrics;
+    private final long delayNanos;
+    private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedCount = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile Channel channel;
+    private volatile boolean closed;
+    private int backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
+
+    PeerLink(PeerAddress peer, String selfHost, int selfNodeId, Bootstrap bootstrap,
+             TransportMetrics metrics, long delayNanos) {
+        this.peer = peer;
+        this.selfHost = selfHost;
+        this.selfNodeId = selfNodeId;
+        this.bootstrap = bootstrap;
+        this.metrics = metrics;
+        this.delayNanos = delayNanos;
+    }
+
+    void connect() {
+        if (closed) return;
+        // Bind to our own address so that per-address-pair firewall rules (partition tests) match.
+        ChannelFuture future = bootstrap.connect(new InetSocketAddress(peer.host(), peer.port()),
+                new InetSocketAddress(selfHost, 0));
+        future.addListener(done -> {
+            if (done.isSuccess()) {
+                channel = future.channel();
+                backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
+                metrics.onConnected(peer.nodeId(), true);
+                channel.closeFuture().addListener(closedFuture -> onDisconnected());
+                scheduleDrain();
+            } else {
+                scheduleReconnect();
+            }
+        });
+    }
+
+    private void onDisconnected() {
+        channel = null;
+        metrics.onConnected(peer.nodeId(), false);
+        dropQueued();
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (closed) return;
+        int jitter = ThreadLocalRandom.current().nextInt(backoffMillis / 2 + 1);
+        int delay = backoffMillis / 2 + jitter;
+        backoffMillis = Math.min(backoffMillis * 2, Limits.PEER_RECONNECT_BACKOFF_MILLIS_MAX);
+        bootstrap.config().group().next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    boolean offer(int type, byte[] body) {
+        if (channel == null || closed) {
+            metrics.onDropped(peer.nodeId());
+            return false;
+        }
+        int frameBytes = FrameCodec.LENGTH_BYTES + FrameCodec.HEADER_BYTES + body.length;
+        if (queuedCount.get() >= Limits.PEER_OUTBOUND_QUEUE_COUNT_MAX
+                || queuedBytes.get() + frameBytes > Limits.PEER_OUTBOUND_QUEUE_BYTES_MAX) {
+            metrics.onDropped(peer.nodeId());
+            return false;
+        }
+        byte[] frame = new byte[frameBytes];
+        encode(frame, type, body);
+        queue.add(frame);
+        queuedCount.incrementAndGet();
+        queuedBytes.addAndGet(frameBytes);
+        return true;
+    }
+
+    private void encode(byte[] frame, int type, byte[] body) {
+        int length = FrameCodec.HEADER_BYTES + body.length;
+        int crc = FrameCodec.checksum((byte) FrameCodec.VERSION, (byte) type, (byte) selfNodeId,
+                body, 0, body.length);
+        putInt(frame, 0, length);
+        putInt(frame, 4, crc);
+        frame[8] = (byte) FrameCodec.VERSION;
+        frame[9] = (byte) type;
+        frame[10] = (byte) selfNodeId;
+        System.arraycopy(body, 0, frame, 11, body.length);
+    }
+
+    private static void putInt(byte[] out, int at, int value) {
+        out[at] = (byte) (value >>> 24);
+        out[at + 1] = (byte) (value >>> 16);
+        out[at + 2] = (byte) (value >>> 8);
+        out[at + 3] = (byte) value;
+    }
+
+    /** Schedules one drain of the queue on the channel's event loop (coalesced). */
+    void scheduleDrain() {
+        Channel current = channel;
+        if (current == null || queue.isEmpty() || !drainScheduled.compareAndSet(false, true)) return;
+        if (delayNanos > 0) {
+            current.eventLoop().schedule(() -> drain(current), delayNanos, TimeUnit.NANOSECONDS);
+        } else {
+            current.eventLoop().execute(() -> drain(current));
+        }
+    }
+
+    private void drain(Channel current) {
+        drainScheduled.set(false);
+        byte[] frame;
+        int bytes = 0;
+        while ((frame = queue.poll()) != null) {
+            queuedCount.decrementAndGet();
+            queuedBytes.addAndGet(-frame.length);
+            ByteBuf out = current.alloc().ioBuffer(frame.length).writeBytes(frame);
+            current.write(out, current.voidPromise());
+            bytes += frame.length;
+        }
+        current.flush();
+        metrics.onSent(peer.nodeId(), bytes);
+    }
+
+    private void dropQueued() {
+        while (queue.poll() != null) {
+            queuedCount.decrementAndGet();
+            metrics.onDropped(peer.nodeId());
+        }
+        queuedBytes.set(0);
+    }
+
+    boolean connected() {
+        Channel current = channel;
+        return current != null && current.isActive();
+    }
+
+    void close() {
+        closed = true;
+        Channel current = channel;
+        if (current != null) current.close();
+    }
+}
