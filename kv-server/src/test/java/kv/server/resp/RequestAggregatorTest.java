@@ -49,6 +49,25 @@ class RequestAggregatorTest {
     }
 
     @Test
+    void inlineCommandsMayEndWithABareLineFeedAmongMultibulkRequests() {
+        byte[] stream = ("PING\nSET k v\n*2\r\n$3\r\nGET\r\n$3\r\na\nb\r\nECHO x\r\nECHO y\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        for (int chunk = 1; chunk <= stream.length; chunk++) {
+            EmbeddedChannel channel = decoderChannel();
+            for (int at = 0; at < stream.length; at += chunk) {
+                channel.writeInbound(Unpooled.wrappedBuffer(stream, at, Math.min(chunk, stream.length - at)));
+            }
+            List<Request> requests = RespTestSupport.drain(channel);
+            assertThat(requests).as("chunk %d", chunk).hasSize(5);
+            assertThat(words(requests.get(0))).containsExactly("PING");
+            assertThat(words(requests.get(1))).containsExactly("SET", "k", "v");
+            assertThat(words(requests.get(2))).containsExactly("GET", "a\nb");
+            assertThat(words(requests.get(3))).containsExactly("ECHO", "x");
+            assertThat(words(requests.get(4))).containsExactly("ECHO", "y");
+        }
+    }
+
+    @Test
     void emptyArgumentsAndEmptyArraysAreHandled() {
         EmbeddedChannel channel = decoderChannel();
         channel.writeInbound(Unpooled.wrappedBuffer("*0\r\n*2\r\n$3\r\nGET\r\n$0\r\n\r\n".getBytes()));
