@@ -16,48 +16,30 @@ import java.util.TreeMap;
 import kv.server.Limits;
 import kv.server.command.Command;
 import kv.server.command.Keyspaces;
-import kv.server.command.Reply;
-import kv.server.log.ReadPath;
+import kv.server.log.MemoryLog;
 import kv.server.log.ReplicatedLog;
-import kv.server.statemachine.KvStateMachine;
-import kv.server.statemachine.MemoryState;
 import org.junit.jupiter.api.Test;
 
 /**
  * The connection layer: replies come back in request order, pipelined reads observe earlier
  * pipelined writes, transactions and connect-time commands behave as Redis clients expect.
- * The log and read path are in-memory fakes over the real state machine.
+ * The log and read path are {@link MemoryLog}: the real state machine, in memory.
  */
 class RespHandlerTest {
-    private final MemoryState state = new MemoryState();
-    private final KvStateMachine machine = new KvStateMachine();
-    private long slot;
     private final List<String> proposals = new ArrayList<>();
+    private final MemoryLog memory = new MemoryLog();
 
+    /** The in-memory log, recording which commands were proposed. */
     private final ReplicatedLog log = new ReplicatedLog() {
         @Override
         public void propose(Command command, Callback callback) {
             proposals.add(command.type().wireName);
-            KvStateMachine.Applied applied = machine.apply(++slot, List.of(command), state);
-            state.write(applied.writes());
-            callback.onReply(applied.replies().get(0));
+            memory.propose(command, callback);
         }
 
         @Override
         public long appliedSlot() {
-            return slot;
-        }
-
-        @Override
-        public void close() {}
-    };
-
-    private final ReadPath reads = new ReadPath() {
-        @Override
-        public void read(List<Command> commands, Callback callback) {
-            List<Reply> replies = new ArrayList<>();
-            for (Command command : commands) replies.add(machine.read(command, state));
-            callback.onReplies(replies);
+            return memory.appliedSlot();
         }
 
         @Override
@@ -82,7 +64,7 @@ class RespHandlerTest {
                 return List.of("server");
             }
         };
-        RespContext context = new RespContext(keyspaces, log, reads, RespMetrics.NONE, info,
+        RespContext context = new RespContext(keyspaces, log, memory, RespMetrics.NONE, info,
                 config, 4, new ClientRegistry());
         return new EmbeddedChannel(new InboundGuard(RespMetrics.NONE),
                 new RedisDecoder(Limits.INLINE_LINE_SIZE_BYTES_MAX, FixedRedisMessagePool.INSTANCE, true),

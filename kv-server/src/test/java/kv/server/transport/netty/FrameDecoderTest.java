@@ -8,10 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import kv.server.transport.Frame;
 import kv.server.transport.FrameCodec;
-import kv.server.transport.TransportMetrics;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -39,22 +37,8 @@ class FrameDecoderTest {
         return out.toByteArray();
     }
 
-    private static List<Frame> decode(byte[] bytes, int chunk, AtomicInteger corrupt) {
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(new TransportMetrics() {
-            @Override
-            public void onConnected(int peerNodeId, boolean up) {}
-
-            @Override
-            public void onDropped(int peerNodeId) {}
-
-            @Override
-            public void onCorruptFrame(String reason) {
-                corrupt.incrementAndGet();
-            }
-
-            @Override
-            public void onSent(int peerNodeId, int bytes) {}
-        }));
+    private static List<Frame> decode(byte[] bytes, int chunk, CountingTransportMetrics metrics) {
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(metrics));
         for (int at = 0; at < bytes.length && channel.isOpen(); at += chunk) {
             channel.writeInbound(Unpooled.wrappedBuffer(bytes, at, Math.min(chunk, bytes.length - at)));
         }
@@ -67,7 +51,7 @@ class FrameDecoderTest {
     @Property(tries = 200)
     void anySplitDecodesTheSentFrames(@ForAll @Size(max = 20) List<@Size(max = 300) byte[]> bodies,
                                       @ForAll @IntRange(min = 1, max = 100) int chunk) {
-        List<Frame> frames = decode(stream(bodies), chunk, new AtomicInteger());
+        List<Frame> frames = decode(stream(bodies), chunk, new CountingTransportMetrics());
         assertThat(frames).hasSize(bodies.size());
         for (int i = 0; i < bodies.size(); i++) {
             assertThat(frames.get(i).body()).isEqualTo(bodies.get(i));
@@ -82,11 +66,11 @@ class FrameDecoderTest {
                                             @ForAll @IntRange(min = 1, max = 255) int flip) {
         byte[] bytes = stream(bodies);
         bytes[position % bytes.length] ^= (byte) flip;
-        AtomicInteger corrupt = new AtomicInteger();
-        List<Frame> frames = decode(bytes, 17, corrupt);
+        CountingTransportMetrics metrics = new CountingTransportMetrics();
+        List<Frame> frames = decode(bytes, 17, metrics);
         for (int i = 0; i < frames.size(); i++) {
             assertThat(Arrays.equals(frames.get(i).body(), bodies.get(i))).isTrue();
         }
-        assertThat(frames.size() < bodies.size() || corrupt.get() == 0).isTrue();
+        assertThat(frames.size() < bodies.size() || metrics.corruptFrames.get() == 0).isTrue();
     }
 }

@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import kv.server.transport.Frame;
 import kv.server.transport.PeerAddress;
 import kv.server.transport.TransportMetrics;
@@ -64,22 +63,7 @@ class NettyPeerTransportTest {
     void corruptFrameIsCountedAndNeverDelivered() throws Exception {
         PeerAddress b = new PeerAddress(2, "127.0.0.1", freePort());
         LinkedBlockingQueue<Frame> atB = new LinkedBlockingQueue<>();
-        AtomicInteger corrupt = new AtomicInteger();
-        TransportMetrics metrics = new TransportMetrics() {
-            @Override
-            public void onConnected(int peerNodeId, boolean up) {}
-
-            @Override
-            public void onDropped(int peerNodeId) {}
-
-            @Override
-            public void onCorruptFrame(String reason) {
-                corrupt.incrementAndGet();
-            }
-
-            @Override
-            public void onSent(int peerNodeId, int bytes) {}
-        };
+        CountingTransportMetrics metrics = new CountingTransportMetrics();
         try (NettyPeerTransport tb = new NettyPeerTransport(b, List.of(b), atB::add, metrics, 0);
              Socket socket = new Socket("127.0.0.1", b.port())) {
             byte[] good = FrameDecoderTest.frame(1, 4, "hello".getBytes());
@@ -90,7 +74,7 @@ class NettyPeerTransportTest {
             out.write(bad);
             out.flush();
             assertThat(atB.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull();
-            assertThat(waitUntil(() -> corrupt.get() == 1)).isTrue();
+            assertThat(waitUntil(() -> metrics.corruptFrames.get() == 1)).isTrue();
             assertThat(atB.poll(200, TimeUnit.MILLISECONDS)).isNull();
             assertThat(socket.getInputStream().read()).isEqualTo(-1); // closed by the receiver
         }
