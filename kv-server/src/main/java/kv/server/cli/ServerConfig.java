@@ -34,7 +34,20 @@ public record ServerConfig(
         boolean fsync,
         long blockCacheBytes,
         int readThreads,
-        Keyspaces keyspaces) {
+        Keyspaces keyspaces,
+        /** Every replica of the group, this node included; empty: a single node. */
+        List<Member> members) {
+
+    /** One replica: its node id, the loopback or host address it owns, and its two ports. */
+    public record Member(int id, String host, int clientPort, int peerPort) {}
+
+    /** This node's entry in {@link #members}, or null on a single node. */
+    public Member self() {
+        for (Member member : members) {
+            if (member.id() == nodeId) return member;
+        }
+        return null;
+    }
 
     private static final int PORT_MAX = 65_535;
     private static final long BLOCK_CACHE_BYTES_MIN = 1 << 20;
@@ -43,7 +56,9 @@ public record ServerConfig(
     private static final int CONFIG_SIZE_BYTES_MAX = 1 << 20;
 
     private static final Map<String, Set<String>> KEYS = Map.of(
-            "", Set.of("node", "client", "metrics", "storage", "read", "keyspaces"),
+            "", Set.of("node", "client", "metrics", "storage", "read", "keyspaces", "cluster"),
+            "cluster", Set.of("members"),
+            "members", Set.of("id", "host", "client-port", "peer-port"),
             "node", Set.of("id", "data-dir"),
             "client", Set.of("bind", "port", "connections-max", "io-threads"),
             "metrics", Set.of("bind", "port"),
@@ -110,7 +125,48 @@ public record ServerConfig(
                 reader.number(storage, "storage.block-cache-bytes", 64L << 20,
                         BLOCK_CACHE_BYTES_MIN, BLOCK_CACHE_BYTES_MAX),
                 (int) reader.number(read, "read.threads", 2, 1, THREADS_MAX),
-                keyspaces(reader, top.get("keyspaces")));
+                keyspaces(reader, top.get("keyspaces")),
+                members(reader, reader.child(top, "cluster").get("members"),
+                        (int) reader.number(node, "node.id", 1, 1, 255)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Member> members(Reader reader, Object value, int nodeId) {
+        if (value == null) return List.of();
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw new ConfigException(reader.origin + ": cluster.members must be a non-empty list of"
+                    + " {id, host, client-port, peer-port}");
+        }
+        if (list.size() > Limits.REPLICAS_COUNT_MAX) {
+            throw new ConfigException(reader.origin + ": cluster.members has " + list.size()
+                    + " entries; max " + Limits.REPLICAS_COUNT_MAX);
+        }
+        List<Member> members = new ArrayList<>();
+        Set<Integer> ids = new TreeSet<>();
+        Set<String> endpoints = new TreeSet<>();
+        for (Object item : list) {
+            if (!(item instanceof Map)) {
+                throw new ConfigException(reader.origin + ": each cluster member must be a mapping");
+            }
+            Map<String, Object> entry = reader.section((Map<String, Object>) item, "members");
+            int id = (int) reader.number(entry, "cluster.members[].id", -1, 1, 255);
+            String host = reader.string(entry, "cluster.members[" + id + "].host", "127.0.0.1");
+            int clientPort = (int) reader.number(entry, "cluster.members[" + id + "].client-port", -1, 1, PORT_MAX);
+            int peerPort = (int) reader.number(entry, "cluster.members[" + id + "].peer-port", -1, 1, PORT_MAX);
+            if (!ids.add(id)) {
+                throw new ConfigException(reader.origin + ": cluster member id " + id + " is declared twice");
+            }
+            if (!endpoints.add(host + ":" + clientPort) || !endpoints.add(host + ":" + peerPort)) {
+                throw new ConfigException(reader.origin + ": cluster member " + id + " reuses address "
+                        + host + " port " + clientPort + " or " + peerPort + "; every port must be distinct");
+            }
+            members.add(new Member(id, host, clientPort, peerPort));
+        }
+        if (!ids.contains(nodeId)) {
+            throw new ConfigException(reader.origin + ": node.id " + nodeId + " is not in cluster.members "
+                    + ids + "; set node.id to this node's member id");
+        }
+        return List.copyOf(members);
     }
 
     @SuppressWarnings("unchecked")

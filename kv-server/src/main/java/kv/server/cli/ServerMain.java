@@ -79,7 +79,8 @@ public final class ServerMain implements Callable<Integer> {
                 base.clientBind(), port != null ? checkPort("--port", port) : base.clientPort(),
                 base.connectionsMax(), base.ioThreads(), base.metricsBind(),
                 metricsPort != null ? checkPort("--metrics-port", metricsPort) : base.metricsPort(),
-                base.fsync(), base.blockCacheBytes(), base.readThreads(), base.keyspaces());
+                base.fsync(), base.blockCacheBytes(), base.readThreads(), base.keyspaces(),
+                base.members());
     }
 
     private static int checkPort(String option, int port) {

@@ -59,4 +59,20 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.parse("keyspaces:\n  - {name: a}\n", "t"))
                 .hasMessageContaining("index is required");
     }
+
+    @Test
+    void clusterMembersAreValidated() {
+        String members = "node:\n  id: 2\ncluster:\n  members:\n"
+                + "    - {id: 1, host: 127.0.0.11, client-port: 6379, peer-port: 7379}\n"
+                + "    - {id: 2, host: 127.0.0.12, client-port: 6379, peer-port: 7379}\n"
+                + "    - {id: 3, host: 127.0.0.13, client-port: 6379, peer-port: 7379}\n";
+        ServerConfig config = ServerConfig.parse(members, "t");
+        assertThat(config.members()).hasSize(3);
+        assertThat(config.self().host()).isEqualTo("127.0.0.12");
+        assertThatThrownBy(() -> ServerConfig.parse(members.replace("id: 2\n", "id: 4\n"), "t"))
+                .hasMessageContaining("node.id 4 is not in cluster.members");
+        assertThatThrownBy(() -> ServerConfig.parse(members.replace("id: 3,", "id: 2,"), "t"))
+                .hasMessageContaining("cluster member id 2 is declared twice");
+        assertThat(ServerConfig.parse("", "t").members()).isEmpty();
+    }
 }

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -34,10 +36,13 @@ public final class NettyPeerTransport implements PeerTransport {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final PeerLink[] links;
+    /** Connections peers opened to us; closed explicitly so that peers notice at once. */
+    private final ChannelGroup accepted;
 
     public NettyPeerTransport(PeerAddress self, List<PeerAddress> peers, Receiver receiver,
                               TransportMetrics metrics, long delayNanos) throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        accepted = new DefaultChannelGroup(group.next());
         serverChannel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -46,6 +51,7 @@ public final class NettyPeerTransport implements PeerTransport {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
                         ch.pipeline().addLast(new FrameDecoder(metrics))
                                 .addLast(new SimpleChannelInboundHandler<Frame>() {
                                     @Override
@@ -111,6 +117,7 @@ public final class NettyPeerTransport implements PeerTransport {
             if (link != null) link.close();
         }
         serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        accepted.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

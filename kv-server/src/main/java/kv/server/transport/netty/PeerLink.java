@@ -52,7 +52,10 @@ final class PeerLink {
         ChannelFuture future = bootstrap.connect(new InetSocketAddress(peer.host(), peer.port()),
                 new InetSocketAddress(selfHost, 0));
         future.addListener(done -> {
-            if (done.isSuccess()) {
+            if (done.isSuccess() && isSelfConnection(future.channel())) {
+                future.channel().close(); // TCP simultaneous open onto our own ephemeral port
+                scheduleReconnect();
+            } else if (done.isSuccess()) {
                 channel = future.channel();
                 backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
                 metrics.onConnected(peer.nodeId(), true);
@@ -62,6 +65,14 @@ final class PeerLink {
                 scheduleReconnect();
             }
         });
+    }
+
+    /**
+     * Dialing a loopback port nobody listens on can connect the socket to itself when the kernel
+     * picks that same port as the source; such a link would swallow every frame.
+     */
+    private static boolean isSelfConnection(Channel channel) {
+        return channel.localAddress() != null && channel.localAddress().equals(channel.remoteAddress());
     }
 
     private void onDisconnected() {
