@@ -210,7 +210,8 @@ public final class Replica {
     public boolean hasReady() {
         return durableDirty || !persistBuffer.isEmpty() || !outbox.isEmpty()
                 || appliedBelow < chosenBelow || snapshotToInstall != null
-                || snapshotsToSendMask != 0 || (role == Role.LEADER && !pending.isEmpty());
+                || snapshotsToSendMask != 0 || (role == Role.LEADER && !pending.isEmpty()
+                        && slotNext - chosenBelow < config.pipelineSlotsCountMax());
     }
 
     public void advance(Ready done) {
@@ -341,7 +342,9 @@ public final class Replica {
         long first = -1;
         long end = -1;
         for (long slot = chosenBelow; slot < slotNext; slot++) {
-            if (slots.chosen(slot) || (slots.acks(slot) & peerBit) != 0) continue;
+            boolean chosen = slots.chosen(slot);
+            if (first >= 0 && chosen) break; // an Accept carries only entries of our ballot
+            if (chosen || (slots.acks(slot) & peerBit) != 0) continue;
             if (first < 0) first = slot;
             end = slot + 1;
             if (end - first >= Limits.RETRANSMIT_ENTRIES_COUNT_MAX) break;
@@ -661,10 +664,13 @@ public final class Replica {
         Assert.that(snapshot == snapshotToInstall, "installed a snapshot that was not offered");
         snapshotToInstall = null;
         long slot = snapshot.slotBelow();
-        if (slot <= chosenBelow) return;
-        snapshotBelow = slot;
+        // Nothing was applied while the snapshot waited (ready() holds entries back), so the
+        // state machine now stands exactly at the snapshot.
+        Assert.that(appliedBelow <= slot, "applied %d beyond installed snapshot %d",
+                appliedBelow, slot);
+        snapshotBelow = Math.max(snapshotBelow, slot);
         appliedBelow = slot;
-        chosenBelow = slot;
+        chosenBelow = Math.max(chosenBelow, slot);
         membersMask = snapshot.membersMask();
         slots.truncateBelow(slot);
         if (role == Role.LEADER) slotNext = Math.max(slotNext, slot);
