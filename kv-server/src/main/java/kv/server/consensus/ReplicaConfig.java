@@ -63,6 +63,12 @@ public record ReplicaConfig(
                 batchSizeBytesMax, pipelineSlotsCountMax, brokenVariant);
     }
 
+    public ReplicaConfig withElectionTimeout(int ticksMin, int ticksMax) {
+        return new ReplicaConfig(nodeIndex, membersMask, heartbeatIntervalTicks, ticksMin,
+                ticksMax, batchCommandsCountMax, batchSizeBytesMax, pipelineSlotsCountMax,
+                brokenVariant);
+    }
+
     public ReplicaConfig withBatch(int commandsCountMax, int pipelineSlotsMax) {
         return new ReplicaConfig(nodeIndex, membersMask, heartbeatIntervalTicks,
                 electionTimeoutTicksMin, electionTimeoutTicksMax, commandsCountMax,

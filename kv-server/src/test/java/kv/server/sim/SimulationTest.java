@@ -95,6 +95,28 @@ class SimulationTest {
     }
 
     /**
+     * Soak for a broken variant (-Dsim.variantSoak=NAME): how many of -Dsim.seeds seeds catch
+     * it. Skipped unless asked for; used to tune the swarm profiles.
+     */
+    @Test
+    void brokenVariantSoak() {
+        String name = System.getProperty("sim.variantSoak");
+        org.junit.jupiter.api.Assumptions.assumeTrue(name != null, "-Dsim.variantSoak not set");
+        BrokenVariant variant = BrokenVariant.valueOf(name);
+        int caught = 0;
+        StringBuilder seeds = new StringBuilder();
+        for (int i = 0; i < seedsCount(); i++) {
+            long seed = seedBase() + i;
+            if (!Simulator.run(SimOptions.swarm(seed).withBrokenVariant(variant)).passed()) {
+                caught++;
+                if (caught <= 20) seeds.append(' ').append(seed);
+            }
+        }
+        System.out.println("soak " + variant + ": caught by " + caught + " of " + seedsCount()
+                + " seeds:" + seeds);
+    }
+
+    /**
      * The checkers bite: each deliberately broken variant is caught within the CI seed budget.
      * Stops at the first failing seed and reports how many seeds it took.
      */

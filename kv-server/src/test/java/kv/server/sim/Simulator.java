@@ -69,6 +69,8 @@ public final class Simulator {
         Replica replica;
         SimStateMachine stateMachine;
         boolean up;
+        /** Counts restarts; a tick scheduled by an earlier incarnation is ignored. */
+        int incarnation;
         /** Client requests waiting for their command to apply here: client -> sequence. */
         final long[] pendingSequence = new long[options.clientsCount()];
 
@@ -114,6 +116,21 @@ public final class Simulator {
     private boolean healed;
     private boolean clientsStopped;
     private int healedMask;
+
+    /** -Dsim.log=true prints the replicas' event log with simulated time (for one seed). */
+    private static final boolean LOG = Boolean.getBoolean("sim.log");
+
+    private final EventLog eventLog = !LOG ? EventLog.NONE : new EventLog() {
+        @Override
+        public void info(String line) {
+            System.out.println(now / 1000 + "ms " + line);
+        }
+
+        @Override
+        public void warn(String line) {
+            System.out.println(now / 1000 + "ms WARN " + line);
+        }
+    };
 
     private Simulator(SimOptions options) {
         this.options = options;
@@ -167,7 +184,7 @@ public final class Simulator {
     private void process(Event event) {
         trace(event.kind, event.node, event.client);
         switch (event.kind) {
-            case TICK -> onTick(nodes[event.node]);
+            case TICK -> onTick(nodes[event.node], event.attempt);
             case DELIVER -> onDeliver(event);
             case CLIENT_REQUEST -> onClientRequest(nodes[event.node], event);
             case CLIENT_REPLY -> onClientReply(clients[event.client], event);
@@ -181,9 +198,9 @@ public final class Simulator {
         }
     }
 
-    private void onTick(Node node) {
-        if (!node.up) return;
-        schedule(TICK, clock.tickPeriodMicros(node.index), node.index, -1);
+    private void onTick(Node node, int incarnation) {
+        if (!node.up || incarnation != node.incarnation) return;
+        scheduleTick(node, clock.tickPeriodMicros(node.index));
         if (!healed) injectFaults(node);
         if (!node.up) return;
         node.replica.tick();
@@ -198,7 +215,7 @@ public final class Simulator {
         }
         if (options.crashProbabilityPerTick() > 0
                 && random.nextDouble() < options.crashProbabilityPerTick()) {
-            crash(node);
+            crash(node, false);
         }
     }
 
@@ -222,13 +239,18 @@ public final class Simulator {
                 node.disk.write(ready);
                 if (!healed && options.crashBeforeSyncProbability() > 0
                         && random.nextDouble() < options.crashBeforeSyncProbability()) {
-                    crash(node); // the write never reached the platter; nothing was sent
+                    crash(node, false); // the write never reached the platter; nothing was sent
                     return;
                 }
                 node.disk.sync();
                 for (Entry entry : ready.entriesToPersist()) agreement.onPersisted(node.index, entry);
             }
             for (Message message : ready.messagesToSend()) send(message);
+            if (!healed && !ready.messagesToSend().isEmpty()
+                    && random.nextDouble() < crashAfterSendProbability(ready)) {
+                crash(node, true); // sent, but the state machine never saw this turn's entries
+                return;
+            }
             if (ready.snapshotToInstall() != null) installSnapshot(node, ready.snapshotToInstall());
             for (Entry entry : ready.entriesToApply()) apply(node, entry);
             for (int peer : ready.snapshotsToSend()) {
@@ -238,6 +260,20 @@ public final class Simulator {
             node.replica.advance(ready);
             maybeSnapshot(node);
         }
+    }
+
+    /**
+     * A fault point in the style of foundationdb {@code BUGGIFY}: crashes are likelier right
+     * after a turn that promised, where a lost promise would do the most harm.
+     */
+    private double crashAfterSendProbability(Ready ready) {
+        for (Message message : ready.messagesToSend()) {
+            if (message.type() == kv.server.consensus.MessageType.PROMISE) {
+                return Math.max(options.crashAfterPromiseProbability(),
+                        options.crashAfterSendProbability());
+            }
+        }
+        return options.crashAfterSendProbability();
     }
 
     private void send(Message message) {
@@ -303,7 +339,7 @@ public final class Simulator {
 
     // ---------------------------------------------------------------- crash and restart
 
-    private void crash(Node node) {
+    private void crash(Node node, boolean quickRestart) {
         if (!node.up) return;
         node.up = false;
         node.disk.crash();
@@ -311,7 +347,10 @@ public final class Simulator {
         node.stateMachine = null;
         crashesCount++;
         trace(97, node.index, 0);
-        schedule(RESTART, ticks(1 + random.nextInt(options.downTicksMax())), node.index, -1);
+        eventLog.info("node=" + node.index + " crashed");
+        // Down for anything from a fast process restart (half a millisecond) to many ticks.
+        long downMicros = 500 + random.nextLong(quickRestart ? 5_000 : ticks(options.downTicksMax()));
+        schedule(RESTART, downMicros, node.index, -1);
     }
 
     private void start(Node node) {
@@ -329,14 +368,16 @@ public final class Simulator {
         if (loaded.snapshot() != null) machine.install(loaded.snapshot());
         ReplicaConfig config = ReplicaConfig.defaults(node.index, membersMask)
                 .withBatch(options.batchCommandsCountMax(), options.pipelineSlotsCountMax())
+                .withElectionTimeout(10, 10 + options.electionTimeoutTicksSpread())
                 .withBrokenVariant(options.brokenVariant());
-        node.replica = new Replica(config, loaded.state(), EventLog.NONE,
+        node.replica = new Replica(config, loaded.state(), eventLog,
                 new SplittableRandom(random.nextLong()));
         node.stateMachine = machine;
         node.up = true;
         java.util.Arrays.fill(node.pendingSequence, 0);
         applied.onRestored(node.index, machine.appliedBelow, machine.digest);
-        schedule(TICK, random.nextLong(clock.tickPeriodMicros(node.index)) + 1, node.index, -1);
+        node.incarnation++;
+        scheduleTick(node, random.nextLong(clock.tickPeriodMicros(node.index)) + 1);
         drive(node);
     }
 
@@ -490,6 +531,10 @@ public final class Simulator {
     }
 
     // ---------------------------------------------------------------- plumbing
+
+    private void scheduleTick(Node node, long delayMicros) {
+        schedule(TICK, delayMicros, node.index, -1).attempt = node.incarnation;
+    }
 
     private Event schedule(int kind, long delayMicros, int node, int client) {
         Event event = new Event();
