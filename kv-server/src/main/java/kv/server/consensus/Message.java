@@ -69,7 +69,13 @@ public sealed interface Message {
         }
     }
 
-    record HeartbeatReply(int from, int to, long ballot, long chosenBelow) implements Message {
+    /**
+     * Answer to a heartbeat: the follower's chosen prefix after it applied the piggybacked
+     * one, and the prefix the heartbeat carried, so the leader sends Learn only for slots the
+     * follower could not mark chosen itself (not for slots chosen while the reply travelled).
+     */
+    record HeartbeatReply(int from, int to, long ballot, long chosenBelow,
+                          long heartbeatChosenBelow) implements Message {
         public MessageType type() {
             return MessageType.HEARTBEAT_REPLY;
         }

@@ -591,20 +591,22 @@ public final class Replica {
         }
         followLeader(m.from(), m.ballot());
         learnChosenFromLeader(m.ballot(), m.chosenBelow());
-        send(new Message.HeartbeatReply(nodeIndex, m.from(), m.ballot(), chosenBelow));
+        send(new Message.HeartbeatReply(nodeIndex, m.from(), m.ballot(), chosenBelow,
+                m.chosenBelow()));
     }
 
     private void onHeartbeatReply(Message.HeartbeatReply m) {
         if (role != Role.LEADER || m.ballot() != ballot) return;
         heardMask |= Quorum.bit(m.from());
         peerChosenBelow[m.from()] = m.chosenBelow();
-        if (m.chosenBelow() >= chosenBelow) return;
+        if (m.chosenBelow() >= m.heartbeatChosenBelow()) return;
         if (m.chosenBelow() < snapshotBelow) {
             snapshotsToSendMask |= Quorum.bit(m.from());
             stats.snapshotsRequestedCount++;
             return;
         }
-        long end = Math.min(chosenBelow, m.chosenBelow() + Limits.CATCH_UP_ENTRIES_COUNT_MAX);
+        long end = Math.min(m.heartbeatChosenBelow(),
+                m.chosenBelow() + Limits.CATCH_UP_ENTRIES_COUNT_MAX);
         stats.catchUpEntriesSentCount += end - m.chosenBelow();
         send(new Message.Learn(nodeIndex, m.from(), entriesBetween(m.chosenBelow(), end)));
     }
