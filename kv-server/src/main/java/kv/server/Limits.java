@@ -76,4 +76,20 @@ public final class Limits {
                 "reconnect backoff grows");
         Assert.that(KEYSPACES_COUNT_MAX <= 255, "a keyspace index fits in one byte");
     }
+
+    // Consensus
+    /** Commands a leader queues for its next batches; when full, propose answers BUSY. */
+    public static final int PROPOSALS_PENDING_COUNT_MAX = 65_536;
+    /** Chosen entries one Learn message carries to a lagging replica (catch-up step). */
+    public static final int CATCH_UP_ENTRIES_COUNT_MAX = 256;
+    /** Entries one retransmitted Accept carries to a peer that missed them. */
+    public static final int RETRANSMIT_ENTRIES_COUNT_MAX = 256;
+    /** Chosen entries one Ready hands to the state machine, so one turn stays short. */
+    public static final int APPLY_ENTRIES_COUNT_MAX = 4096;
+    /** Bytes of one snapshot chunk message. */
+    public static final int SNAPSHOT_CHUNK_SIZE_BYTES_MAX = 1 << 20;
+    /** Client sessions the state machine keeps; beyond it the least recently used goes. */
+    public static final int SESSIONS_COUNT_MAX = 100_000;
+    /** Cached result bytes one session keeps for a retried command. */
+    public static final int SESSION_RESULT_SIZE_BYTES_MAX = 4096;
 }

@@ -1,0 +1,15 @@
+package kv.server.consensus;
+
+/**
+ * Deliberately broken protocol variants, so tests can prove the simulator's checkers bite.
+ * Production is always {@link #NONE}; only tests set anything else.
+ */
+public enum BrokenVariant {
+    NONE,
+    /** The acceptor answers Prepare with a Promise but leaves the promise out of durable state. */
+    PROMISE_NOT_PERSISTED,
+    /** The acceptor accepts an Accept whose ballot is below its promise. */
+    ACCEPT_LOWER_BALLOT,
+    /** A new leader fills every slot after Phase 1 with a no-op instead of re-proposing. */
+    SKIP_REPROPOSE
+}

@@ -1,0 +1,98 @@
+package kv.server.consensus;
+
+import java.util.List;
+
+/**
+ * Peer messages. {@code from} and {@code to} are node indexes; ballots are primitive longs
+ * (see {@link Ballots}); slots are 0-based. Paxos vocabulary: prepare/promise (Phase 1),
+ * accept/accepted (Phase 2), chosen.
+ */
+public sealed interface Message {
+    MessageType type();
+
+    int from();
+
+    int to();
+
+    /** Phase 1a for every slot at and above {@code slotFrom} at once (Multi-Paxos). */
+    record Prepare(int from, int to, long ballot, long slotFrom) implements Message {
+        public MessageType type() {
+            return MessageType.PREPARE;
+        }
+    }
+
+    /**
+     * Phase 1b: the acceptor promised {@code ballot} and reports every entry it holds at and
+     * above the prepare's slotFrom. If it compacted past slotFrom ({@code snapshotBelow >
+     * slotFrom}), the entries are incomplete and the candidate must not count this promise.
+     */
+    record Promise(int from, int to, long ballot, long chosenBelow, long snapshotBelow,
+                   List<Entry> entries) implements Message {
+        public MessageType type() {
+            return MessageType.PROMISE;
+        }
+    }
+
+    /**
+     * Phase 2a for the contiguous slots of {@code entries} (one Accept per peer per turn), with
+     * the leader's chosen prefix piggybacked.
+     */
+    record Accept(int from, int to, long ballot, List<Entry> entries, long chosenBelow)
+            implements Message {
+        public MessageType type() {
+            return MessageType.ACCEPT;
+        }
+    }
+
+    /** Phase 2b for slots [slotFirst, slotEnd), and the acceptor's chosen prefix. */
+    record Accepted(int from, int to, long ballot, long slotFirst, long slotEnd, long chosenBelow)
+            implements Message {
+        public MessageType type() {
+            return MessageType.ACCEPTED;
+        }
+    }
+
+    /**
+     * A Prepare, Accept or Heartbeat at {@code ballot} was refused: the acceptor promised
+     * {@code promisedBallot}, or it follows a live leader {@code leaderIndex} (stickiness).
+     */
+    record Refuse(int from, int to, long ballot, long promisedBallot, int leaderIndex)
+            implements Message {
+        public MessageType type() {
+            return MessageType.REFUSE;
+        }
+    }
+
+    record Heartbeat(int from, int to, long ballot, long chosenBelow) implements Message {
+        public MessageType type() {
+            return MessageType.HEARTBEAT;
+        }
+    }
+
+    /**
+     * Answer to a heartbeat: the follower's chosen prefix after it applied the piggybacked
+     * one, and the prefix the heartbeat carried, so the leader sends Learn only for slots the
+     * follower could not mark chosen itself (not for slots chosen while the reply travelled).
+     */
+    record HeartbeatReply(int from, int to, long ballot, long chosenBelow,
+                          long heartbeatChosenBelow) implements Message {
+        public MessageType type() {
+            return MessageType.HEARTBEAT_REPLY;
+        }
+    }
+
+    /** Chosen entries for a replica that lags (catch-up); valid whatever the ballot. */
+    record Learn(int from, int to, List<Entry> entries) implements Message {
+        public MessageType type() {
+            return MessageType.LEARN;
+        }
+    }
+
+    /** One piece of a snapshot; chunks of one snapshot arrive in offset order or restart. */
+    record SnapshotChunk(int from, int to, long slotBelow, int membersMask, int offset,
+                         int sizeBytes, byte[] data) implements Message {
+        public MessageType type() {
+            return MessageType.SNAPSHOT_CHUNK;
+        }
+    }
+}

@@ -1,0 +1,801 @@
+package kv.server.consensus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+import kv.server.Assert;
+import kv.server.Limits;
+
+/**
+ * One Multi-Paxos replica: proposer, acceptor and learner in one deterministic state machine.
+ * Single-threaded; no I/O, clock or unseeded randomness. Every effect is returned in a
+ * {@link Ready} (etcd-io/raft {@code rawnode.go}).
+ *
+ * <p>Slots below {@code chosenBelow} are chosen and held (or compacted below
+ * {@code snapshotBelow}); slots below {@code appliedBelow} were handed to the state machine.
+ * Invariant: {@code snapshotBelow <= appliedBelow <= chosenBelow}.
+ */
+public final class Replica {
+    private final ReplicaConfig config;
+    private final EventLog eventLog;
+    private final RandomGenerator random;
+    private final ReplicaStats stats = new ReplicaStats();
+    private final int nodeIndex;
+    private final int selfBit;
+    /** Members as replicated state: bootstrap from config, then from chosen CONFIG entries. */
+    private int membersMask;
+
+    private Role role = Role.FOLLOWER;
+    /** Highest ballot promised; durable before any message that depends on it leaves. */
+    private long promisedBallot;
+    /** The promise as it will be persisted (differs only under PROMISE_NOT_PERSISTED). */
+    private long promisedBallotDurable;
+    /** Highest ballot seen in any message: a new campaign goes above it. */
+    private long ballotSeen;
+    /** Own ballot while candidate or leader. */
+    private long ballot;
+    private int leaderIndex = -1;
+
+    private final SlotLog slots;
+    private long snapshotBelow;
+    private long chosenBelow;
+    private long appliedBelow;
+
+    private int ticksSinceLeaderHeard;
+    private int electionElapsedTicks;
+    private int electionTimeoutTicks;
+    private int heartbeatElapsedTicks;
+    private int quorumCheckElapsedTicks;
+
+    // Candidate: promises gathered and the highest-ballot entry per slot they reported.
+    private int promisesMask;
+    private long prepareSlotFrom;
+    private final TreeMap<Long, Entry> promisedEntries = new TreeMap<>();
+
+    // Leader: next slot to propose, queued commands, per-peer progress.
+    private long slotNext;
+    private final ArrayList<byte[]> pending = new ArrayList<>();
+    private long pendingSizeBytes;
+    private int heardMask;
+    private final long[] peerChosenBelow = new long[Limits.REPLICAS_COUNT_MAX];
+
+    // Work for the next Ready.
+    private boolean durableDirty;
+    private ArrayList<Entry> persistBuffer = new ArrayList<>();
+    private ArrayList<Message> outbox = new ArrayList<>();
+    private int snapshotsToSendMask;
+    private Snapshot snapshotToInstall;
+    private boolean readyOutstanding;
+    private long readyAppliedEnd;
+
+    // Snapshot being received in chunks.
+    private byte[] snapshotAssembly;
+    private long snapshotAssemblySlotBelow = -1;
+    private int snapshotAssemblyMembers;
+    private int snapshotAssemblyOffset;
+
+    public Replica(ReplicaConfig config, DurableState restored, EventLog eventLog,
+                   RandomGenerator random) {
+        this.config = config;
+        this.eventLog = eventLog;
+        this.random = random;
+        this.nodeIndex = config.nodeIndex();
+        this.selfBit = Quorum.bit(nodeIndex);
+        this.membersMask = restored.membersMask() != 0 ? restored.membersMask()
+                : config.membersMask();
+        Assert.that(restored.snapshotBelow() <= restored.appliedBelow(),
+                "restored snapshot %d above applied %d", restored.snapshotBelow(),
+                restored.appliedBelow());
+        this.promisedBallot = restored.promisedBallot();
+        this.promisedBallotDurable = restored.promisedBallot();
+        this.ballotSeen = restored.promisedBallot();
+        this.snapshotBelow = restored.snapshotBelow();
+        this.slots = new SlotLog(snapshotBelow);
+        for (Entry entry : restored.entries()) {
+            if (entry.slot() >= snapshotBelow) slots.put(entry);
+            ballotSeen = Math.max(ballotSeen, entry.ballot());
+        }
+        long chosen = Math.max(restored.chosenBelow(), restored.appliedBelow());
+        for (long slot = snapshotBelow; slot < chosen; slot++) slots.markChosen(slot);
+        this.chosenBelow = chosen;
+        this.appliedBelow = restored.appliedBelow();
+        this.electionTimeoutTicks = randomElectionTimeout();
+        if (Assert.VERIFY) checkInvariants();
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    public void step(Message message) {
+        Assert.that(message.to() == nodeIndex, "message for %d stepped into %d", message.to(),
+                nodeIndex);
+        switch (message.type()) {
+            case PREPARE -> onPrepare((Message.Prepare) message);
+            case PROMISE -> onPromise((Message.Promise) message);
+            case ACCEPT -> onAccept((Message.Accept) message);
+            case ACCEPTED -> onAccepted((Message.Accepted) message);
+            case REFUSE -> onRefuse((Message.Refuse) message);
+            case HEARTBEAT -> onHeartbeat((Message.Heartbeat) message);
+            case HEARTBEAT_REPLY -> onHeartbeatReply((Message.HeartbeatReply) message);
+            case LEARN -> onLearn((Message.Learn) message);
+            case SNAPSHOT_CHUNK -> onSnapshotChunk((Message.SnapshotChunk) message);
+        }
+        if (Assert.VERIFY) checkInvariants();
+    }
+
+    public void tick() {
+        switch (role) {
+            case FOLLOWER -> tickFollower();
+            case CANDIDATE -> tickCandidate();
+            case LEADER -> tickLeader();
+        }
+        if (Assert.VERIFY) checkInvariants();
+    }
+
+    /** Queues one opaque command for the next batch; see {@link ProposeResult}. */
+    public ProposeResult propose(byte[] command) {
+        if (role != Role.LEADER) {
+            stats.proposalsRefusedCount++;
+            return ProposeResult.NOT_LEADER;
+        }
+        if (command.length + 4L > config.batchSizeBytesMax()) {
+            stats.proposalsRefusedCount++;
+            return ProposeResult.TOO_LARGE;
+        }
+        if (pending.size() >= Limits.PROPOSALS_PENDING_COUNT_MAX) {
+            stats.proposalsRefusedCount++;
+            return ProposeResult.BUSY;
+        }
+        pending.add(command);
+        pendingSizeBytes += command.length;
+        stats.proposalsQueuedCount++;
+        return ProposeResult.QUEUED;
+    }
+
+    /** Starts an election now, as if the election timeout had passed (tests, leadership transfer). */
+    public void campaign() {
+        startCampaign();
+        if (Assert.VERIFY) checkInvariants();
+    }
+
+    /** The driver stored a snapshot covering slots below {@code slot}: drop them from the log. */
+    public void compact(long slot) {
+        Assert.that(slot <= appliedBelow, "compact to %d beyond applied %d", slot, appliedBelow);
+        if (slot <= snapshotBelow) return;
+        snapshotBelow = slot;
+        slots.truncateBelow(slot);
+        durableDirty = true;
+        if (Assert.VERIFY) checkInvariants();
+    }
+
+    /** Answers a {@link Ready#snapshotsToSend()} request: queues the snapshot in chunks. */
+    public void sendSnapshot(int peer, Snapshot snapshot) {
+        Assert.that(peer != nodeIndex, "snapshot to self");
+        int size = snapshot.data().length;
+        int offset = 0;
+        do {
+            int length = Math.min(Limits.SNAPSHOT_CHUNK_SIZE_BYTES_MAX, size - offset);
+            byte[] chunk = java.util.Arrays.copyOfRange(snapshot.data(), offset, offset + length);
+            send(new Message.SnapshotChunk(nodeIndex, peer, snapshot.slotBelow(),
+                    snapshot.membersMask(), offset, size, chunk));
+            offset += length;
+        } while (offset < size);
+    }
+
+    // ---------------------------------------------------------------- outputs
+
+    public Ready ready() {
+        Assert.that(!readyOutstanding, "ready() again before advance()");
+        if (role == Role.LEADER) flushProposals();
+        List<Entry> apply = List.of();
+        if (snapshotToInstall == null && appliedBelow < chosenBelow) {
+            long end = Math.min(chosenBelow, appliedBelow + Limits.APPLY_ENTRIES_COUNT_MAX);
+            ArrayList<Entry> entries = new ArrayList<>((int) (end - appliedBelow));
+            for (long slot = appliedBelow; slot < end; slot++) entries.add(slots.entry(slot));
+            apply = entries;
+        }
+        readyAppliedEnd = appliedBelow + apply.size();
+        Ready ready = new Ready(durableDirty, promisedBallotDurable, chosenBelow, snapshotBelow,
+                persistBuffer, outbox, apply, snapshotToInstall, snapshotsToSendMask);
+        stats.messagesSentCount += outbox.size();
+        durableDirty = false;
+        if (!persistBuffer.isEmpty()) persistBuffer = new ArrayList<>();
+        if (!outbox.isEmpty()) outbox = new ArrayList<>();
+        snapshotsToSendMask = 0;
+        readyOutstanding = true;
+        return ready;
+    }
+
+    /** True if {@link #ready()} would return work. Cheap; lets a driver skip empty turns. */
+    public boolean hasReady() {
+        return durableDirty || !persistBuffer.isEmpty() || !outbox.isEmpty()
+                || appliedBelow < chosenBelow || snapshotToInstall != null
+                || snapshotsToSendMask != 0 || (role == Role.LEADER && !pending.isEmpty()
+                        && slotNext - chosenBelow < config.pipelineSlotsCountMax());
+    }
+
+    public void advance(Ready done) {
+        Assert.that(readyOutstanding, "advance() without ready()");
+        readyOutstanding = false;
+        for (Entry entry : done.entriesToApply) {
+            Assert.that(entry.slot() == appliedBelow, "applied slot %d, expected %d",
+                    entry.slot(), appliedBelow);
+            if (entry.value().kind() == ValueKind.CONFIG) {
+                membersMask = entry.value().membersMask();
+                eventLog.info(prefix() + " membership applied members="
+                        + Integer.toBinaryString(membersMask));
+            }
+            appliedBelow++;
+        }
+        stats.entriesAppliedCount += done.entriesToApply.size();
+        Assert.that(appliedBelow == readyAppliedEnd, "applied %d, ready said %d", appliedBelow,
+                readyAppliedEnd);
+        if (done.snapshotToInstall != null) installedSnapshot(done.snapshotToInstall);
+        if (Assert.VERIFY) checkInvariants();
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public int nodeIndex() {
+        return nodeIndex;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The leader this replica knows of (itself when leading), or -1. */
+    public int leaderIndex() {
+        return leaderIndex;
+    }
+
+    public long ballot() {
+        return ballot;
+    }
+
+    public long promisedBallot() {
+        return promisedBallot;
+    }
+
+    public long chosenBelow() {
+        return chosenBelow;
+    }
+
+    public long appliedBelow() {
+        return appliedBelow;
+    }
+
+    public long snapshotBelow() {
+        return snapshotBelow;
+    }
+
+    public long slotEnd() {
+        return slots.slotEnd();
+    }
+
+    public int membersMask() {
+        return membersMask;
+    }
+
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    public ReplicaStats stats() {
+        return stats;
+    }
+
+    /** The entry held at a slot, or null (hole, compacted, beyond the log). */
+    public Entry entry(long slot) {
+        return slots.entry(slot);
+    }
+
+    public boolean isChosen(long slot) {
+        return slot < snapshotBelow || slots.chosen(slot);
+    }
+
+    // ---------------------------------------------------------------- ticks
+
+    private void tickFollower() {
+        ticksSinceLeaderHeard++;
+        if (ticksSinceLeaderHeard >= electionTimeoutTicks) startCampaign();
+    }
+
+    private void tickCandidate() {
+        ticksSinceLeaderHeard++;
+        electionElapsedTicks++;
+        if (electionElapsedTicks >= electionTimeoutTicks) startCampaign();
+    }
+
+    private void tickLeader() {
+        heartbeatElapsedTicks++;
+        quorumCheckElapsedTicks++;
+        if (quorumCheckElapsedTicks >= config.electionTimeoutTicksMin()) {
+            quorumCheckElapsedTicks = 0;
+            // Check quorum: a leader cut off from a majority steps down, so the stickiness of
+            // the others does not keep the group without a working leader.
+            if (!Quorum.reached(heardMask | selfBit, membersMask)) {
+                eventLog.warn(prefix() + " stepping down: no majority heard within "
+                        + config.electionTimeoutTicksMin() + " ticks");
+                becomeFollower(-1);
+                return;
+            }
+            heardMask = 0;
+        }
+        if (heartbeatElapsedTicks >= config.heartbeatIntervalTicks()) {
+            heartbeatElapsedTicks = 0;
+            broadcastHeartbeat();
+        }
+    }
+
+    private void broadcastHeartbeat() {
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            if (!isPeer(peer)) continue;
+            retransmitAccepts(peer);
+            send(new Message.Heartbeat(nodeIndex, peer, ballot, chosenBelow));
+        }
+    }
+
+    /** Resends, to one peer, the contiguous range of unchosen slots it has not acknowledged. */
+    private void retransmitAccepts(int peer) {
+        int peerBit = Quorum.bit(peer);
+        long first = -1;
+        long end = -1;
+        for (long slot = chosenBelow; slot < slotNext; slot++) {
+            boolean chosen = slots.chosen(slot);
+            if (first >= 0 && chosen) break; // an Accept carries only entries of our ballot
+            if (chosen || (slots.acks(slot) & peerBit) != 0) continue;
+            if (first < 0) first = slot;
+            end = slot + 1;
+            if (end - first >= Limits.RETRANSMIT_ENTRIES_COUNT_MAX) break;
+        }
+        if (first < 0) return;
+        stats.retransmitsCount++;
+        send(new Message.Accept(nodeIndex, peer, ballot, entriesBetween(first, end), chosenBelow));
+    }
+
+    // ---------------------------------------------------------------- Phase 1
+
+    private void startCampaign() {
+        long newBallot = Ballots.next(Math.max(ballotSeen, promisedBallot), nodeIndex);
+        dropPending();
+        role = Role.CANDIDATE;
+        ballot = newBallot;
+        ballotSeen = newBallot;
+        leaderIndex = -1;
+        electionElapsedTicks = 0;
+        electionTimeoutTicks = randomElectionTimeout();
+        promise(newBallot, false);
+        promisesMask = selfBit;
+        prepareSlotFrom = chosenBelow;
+        promisedEntries.clear();
+        for (long slot = chosenBelow; slot < slots.slotEnd(); slot++) {
+            Entry entry = slots.entry(slot);
+            if (entry != null) promisedEntries.put(slot, entry);
+        }
+        stats.campaignsCount++;
+        eventLog.info(prefix() + " campaigning slotFrom=" + prepareSlotFrom);
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            if (isPeer(peer)) send(new Message.Prepare(nodeIndex, peer, ballot, prepareSlotFrom));
+        }
+        if (Quorum.reached(promisesMask, membersMask)) becomeLeader();
+    }
+
+    private void onPrepare(Message.Prepare m) {
+        ballotSeen = Math.max(ballotSeen, m.ballot());
+        if (m.ballot() < promisedBallot) {
+            refuse(m.from(), m.ballot());
+            return;
+        }
+        if (m.ballot() > promisedBallot && ignorePrepareSticky(m)) {
+            refuse(m.from(), m.ballot());
+            return;
+        }
+        if (m.ballot() > promisedBallot) {
+            if (role != Role.FOLLOWER) becomeFollower(-1);
+            promise(m.ballot(), true);
+            leaderIndex = -1;
+            ticksSinceLeaderHeard = 0;
+        }
+        if (m.slotFrom() < snapshotBelow) {
+            // The candidate lags behind our compaction: it cannot count this promise and must
+            // install a snapshot first.
+            snapshotsToSendMask |= Quorum.bit(m.from());
+            stats.snapshotsRequestedCount++;
+        }
+        long from = Math.max(m.slotFrom(), snapshotBelow);
+        ArrayList<Entry> entries = new ArrayList<>();
+        for (long slot = from; slot < slots.slotEnd(); slot++) {
+            Entry entry = slots.entry(slot);
+            if (entry != null) entries.add(entry);
+        }
+        send(new Message.Promise(nodeIndex, m.from(), m.ballot(), chosenBelow, snapshotBelow,
+                entries));
+    }
+
+    /**
+     * Stickiness: while we heard a live leader within the minimum election timeout (or lead
+     * ourselves), we refuse to promise a competing ballot, so a node that merely lost contact
+     * cannot depose a working leader, and duelling candidates cannot livelock the group.
+     */
+    private boolean ignorePrepareSticky(Message.Prepare m) {
+        if (role == Role.LEADER) return true;
+        return role == Role.FOLLOWER && leaderIndex >= 0 && leaderIndex != m.from()
+                && ticksSinceLeaderHeard < config.electionTimeoutTicksMin();
+    }
+
+    private void onPromise(Message.Promise m) {
+        if (role != Role.CANDIDATE || m.ballot() != ballot) return;
+        if (m.snapshotBelow() > prepareSlotFrom) {
+            eventLog.info(prefix() + " promise from " + m.from() + " lacks compacted slots below "
+                    + m.snapshotBelow() + "; waiting for a snapshot");
+            return;
+        }
+        promisesMask |= Quorum.bit(m.from());
+        for (Entry entry : m.entries()) {
+            if (entry.slot() < chosenBelow) continue;
+            Entry known = promisedEntries.get(entry.slot());
+            if (known == null || entry.ballot() > known.ballot()) {
+                promisedEntries.put(entry.slot(), entry);
+            }
+        }
+        if (Quorum.reached(promisesMask, membersMask)) becomeLeader();
+    }
+
+    private void becomeLeader() {
+        role = Role.LEADER;
+        leaderIndex = nodeIndex;
+        heardMask = 0;
+        heartbeatElapsedTicks = 0;
+        quorumCheckElapsedTicks = 0;
+        java.util.Arrays.fill(peerChosenBelow, 0);
+        long slotEnd = Math.max(slots.slotEnd(), chosenBelow);
+        if (!promisedEntries.isEmpty()) slotEnd = Math.max(slotEnd, promisedEntries.lastKey() + 1);
+        long reproposedCount = 0;
+        for (long slot = chosenBelow; slot < slotEnd; slot++) {
+            if (slots.chosen(slot)) continue;
+            Entry promised = promisedEntries.get(slot);
+            Value value = Value.NOOP;
+            if (promised != null && config.brokenVariant() != BrokenVariant.SKIP_REPROPOSE) {
+                value = promised.value();
+                reproposedCount++;
+            }
+            proposeAt(slot, value);
+        }
+        promisedEntries.clear();
+        slotNext = slotEnd;
+        if (slotNext == 0 && snapshotBelow == 0) {
+            // First leader of a new group: membership becomes replicated state at slot 0.
+            proposeAt(0, Value.config(membersMask));
+            slotNext = 1;
+        }
+        stats.leaderBecameCount++;
+        eventLog.info(prefix() + " became leader chosenBelow=" + chosenBelow + " slotNext="
+                + slotNext + " reproposed=" + reproposedCount);
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            if (!isPeer(peer)) continue;
+            retransmitAccepts(peer);
+            send(new Message.Heartbeat(nodeIndex, peer, ballot, chosenBelow));
+        }
+        advanceChosen();
+    }
+
+    // ---------------------------------------------------------------- Phase 2
+
+    /** Leader: moves queued commands into new slots, a batch per slot, within the window. */
+    private void flushProposals() {
+        if (pending.isEmpty()) return;
+        long first = slotNext;
+        int index = 0;
+        while (index < pending.size()
+                && slotNext - chosenBelow < config.pipelineSlotsCountMax()) {
+            int count = 0;
+            long sizeBytes = 0;
+            int start = index;
+            while (index < pending.size() && count < config.batchCommandsCountMax()) {
+                long size = pending.get(index).length + 4L;
+                if (count > 0 && sizeBytes + size > config.batchSizeBytesMax()) break;
+                sizeBytes += size;
+                count++;
+                index++;
+            }
+            byte[][] batch = new byte[count][];
+            for (int i = 0; i < count; i++) batch[i] = pending.get(start + i);
+            pendingSizeBytes -= sizeBytes - 4L * count;
+            proposeAt(slotNext, Value.commands(batch));
+            slotNext++;
+        }
+        if (index == pending.size()) pending.clear();
+        else pending.subList(0, index).clear();
+        if (first == slotNext) return;
+        List<Entry> entries = entriesBetween(first, slotNext);
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            if (isPeer(peer)) {
+                send(new Message.Accept(nodeIndex, peer, ballot, entries, chosenBelow));
+            }
+        }
+        advanceChosen();
+    }
+
+    /** Leader: accept our own proposal (persisted in this Ready, before the Accepts leave). */
+    private void proposeAt(long slot, Value value) {
+        Entry entry = new Entry(slot, ballot, value);
+        slots.put(entry);
+        slots.setAcks(slot, selfBit);
+        persistBuffer.add(entry);
+        stats.slotsProposedCount++;
+        if (Quorum.reached(selfBit, membersMask)) markChosen(slot);
+    }
+
+    private void onAccept(Message.Accept m) {
+        ballotSeen = Math.max(ballotSeen, m.ballot());
+        boolean lower = m.ballot() < promisedBallot;
+        if (lower && config.brokenVariant() != BrokenVariant.ACCEPT_LOWER_BALLOT) {
+            refuse(m.from(), m.ballot());
+            return;
+        }
+        if (!lower) followLeader(m.from(), m.ballot());
+        long slotFirst = Long.MAX_VALUE;
+        long slotEnd = Long.MIN_VALUE;
+        for (Entry entry : m.entries()) {
+            Assert.that(entry.ballot() == m.ballot(), "accept entry ballot differs");
+            slotFirst = Math.min(slotFirst, entry.slot());
+            slotEnd = Math.max(slotEnd, entry.slot() + 1);
+            if (entry.slot() < snapshotBelow || slots.chosen(entry.slot())) continue;
+            slots.put(entry);
+            persistBuffer.add(entry);
+        }
+        if (!lower) learnChosenFromLeader(m.ballot(), m.chosenBelow());
+        if (slotFirst < slotEnd) {
+            send(new Message.Accepted(nodeIndex, m.from(), m.ballot(), slotFirst, slotEnd,
+                    chosenBelow));
+        }
+    }
+
+    private void onAccepted(Message.Accepted m) {
+        if (role != Role.LEADER || m.ballot() != ballot) return;
+        int peerBit = Quorum.bit(m.from());
+        heardMask |= peerBit;
+        peerChosenBelow[m.from()] = Math.max(peerChosenBelow[m.from()], m.chosenBelow());
+        long end = Math.min(m.slotEnd(), slotNext);
+        for (long slot = Math.max(m.slotFirst(), chosenBelow); slot < end; slot++) {
+            if (slots.chosen(slot)) continue;
+            Entry entry = slots.entry(slot);
+            if (entry == null || entry.ballot() != ballot) continue;
+            int acks = slots.acks(slot) | peerBit;
+            slots.setAcks(slot, acks);
+            if (Quorum.reached(acks, membersMask)) markChosen(slot);
+        }
+        advanceChosen();
+    }
+
+    private void onRefuse(Message.Refuse m) {
+        ballotSeen = Math.max(ballotSeen, m.promisedBallot());
+        if (role == Role.FOLLOWER || m.ballot() != ballot) return;
+        if (m.promisedBallot() > ballot) {
+            eventLog.info(prefix() + " refused by " + m.from() + " promised="
+                    + Ballots.toString(m.promisedBallot()));
+            becomeFollower(m.leaderIndex());
+        }
+        // A sticky refusal (promised below our ballot): the refuser still follows a live
+        // leader; keep waiting, the election timeout retries with a higher ballot.
+    }
+
+    // ---------------------------------------------------------------- heartbeats, learning
+
+    private void onHeartbeat(Message.Heartbeat m) {
+        ballotSeen = Math.max(ballotSeen, m.ballot());
+        if (m.ballot() < promisedBallot) {
+            refuse(m.from(), m.ballot());
+            return;
+        }
+        followLeader(m.from(), m.ballot());
+        learnChosenFromLeader(m.ballot(), m.chosenBelow());
+        send(new Message.HeartbeatReply(nodeIndex, m.from(), m.ballot(), chosenBelow,
+                m.chosenBelow()));
+    }
+
+    private void onHeartbeatReply(Message.HeartbeatReply m) {
+        if (role != Role.LEADER || m.ballot() != ballot) return;
+        heardMask |= Quorum.bit(m.from());
+        peerChosenBelow[m.from()] = m.chosenBelow();
+        if (m.chosenBelow() >= m.heartbeatChosenBelow()) return;
+        if (m.chosenBelow() < snapshotBelow) {
+            snapshotsToSendMask |= Quorum.bit(m.from());
+            stats.snapshotsRequestedCount++;
+            return;
+        }
+        long end = Math.min(m.heartbeatChosenBelow(),
+                m.chosenBelow() + Limits.CATCH_UP_ENTRIES_COUNT_MAX);
+        stats.catchUpEntriesSentCount += end - m.chosenBelow();
+        send(new Message.Learn(nodeIndex, m.from(), entriesBetween(m.chosenBelow(), end)));
+    }
+
+    private void onLearn(Message.Learn m) {
+        for (Entry entry : m.entries()) {
+            long slot = entry.slot();
+            if (slot < snapshotBelow || slots.chosen(slot)) continue;
+            Entry held = slots.entry(slot);
+            // A leader keeps its own entry (same value by Paxos) so its ack counting holds.
+            if (held == null || role != Role.LEADER || held.ballot() != ballot) {
+                slots.put(entry);
+                persistBuffer.add(entry);
+            }
+            markChosen(slot);
+        }
+        advanceChosen();
+    }
+
+    /**
+     * Commit piggybacked by the leader of {@code leaderBallot}: a slot we accepted in that very
+     * ballot holds the value the leader chose there, since a leader proposes one value per slot
+     * per ballot. Other slots below the leader's prefix arrive later by Learn.
+     */
+    private void learnChosenFromLeader(long leaderBallot, long leaderChosenBelow) {
+        long end = Math.min(leaderChosenBelow, slots.slotEnd());
+        for (long slot = chosenBelow; slot < end; slot++) {
+            if (slots.chosen(slot)) continue;
+            Entry entry = slots.entry(slot);
+            if (entry != null && entry.ballot() == leaderBallot) markChosen(slot);
+        }
+        advanceChosen();
+    }
+
+    private void onSnapshotChunk(Message.SnapshotChunk m) {
+        if (m.slotBelow() <= chosenBelow || snapshotToInstall != null) return;
+        if (m.offset() == 0) {
+            snapshotAssembly = new byte[m.sizeBytes()];
+            snapshotAssemblySlotBelow = m.slotBelow();
+            snapshotAssemblyMembers = m.membersMask();
+            snapshotAssemblyOffset = 0;
+        }
+        if (m.slotBelow() != snapshotAssemblySlotBelow || m.offset() != snapshotAssemblyOffset
+                || m.sizeBytes() != snapshotAssembly.length) {
+            return; // out of order or from another snapshot: the sender retries from offset 0
+        }
+        System.arraycopy(m.data(), 0, snapshotAssembly, m.offset(), m.data().length);
+        snapshotAssemblyOffset += m.data().length;
+        if (snapshotAssemblyOffset < snapshotAssembly.length) return;
+        snapshotToInstall = new Snapshot(snapshotAssemblySlotBelow, snapshotAssemblyMembers,
+                snapshotAssembly);
+        snapshotAssembly = null;
+        snapshotAssemblySlotBelow = -1;
+    }
+
+    private void installedSnapshot(Snapshot snapshot) {
+        Assert.that(snapshot == snapshotToInstall, "installed a snapshot that was not offered");
+        snapshotToInstall = null;
+        long slot = snapshot.slotBelow();
+        // Nothing was applied while the snapshot waited (ready() holds entries back), so the
+        // state machine now stands exactly at the snapshot.
+        Assert.that(appliedBelow <= slot, "applied %d beyond installed snapshot %d",
+                appliedBelow, slot);
+        snapshotBelow = Math.max(snapshotBelow, slot);
+        appliedBelow = slot;
+        chosenBelow = Math.max(chosenBelow, slot);
+        membersMask = snapshot.membersMask();
+        slots.truncateBelow(slot);
+        if (role == Role.LEADER) slotNext = Math.max(slotNext, slot);
+        durableDirty = true;
+        stats.snapshotsInstalledCount++;
+        eventLog.info(prefix() + " installed snapshot slotBelow=" + slot);
+        advanceChosen();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void markChosen(long slot) {
+        slots.markChosen(slot);
+        stats.slotsChosenCount++;
+    }
+
+    private void advanceChosen() {
+        long before = chosenBelow;
+        while (slots.chosen(chosenBelow)) chosenBelow++;
+        if (chosenBelow != before) durableDirty = true;
+    }
+
+    private void promise(long newBallot, boolean fromPrepare) {
+        Assert.that(newBallot >= promisedBallot, "promise %d below promised %d", newBallot,
+                promisedBallot);
+        if (newBallot == promisedBallot) return;
+        promisedBallot = newBallot;
+        if (!(fromPrepare && config.brokenVariant() == BrokenVariant.PROMISE_NOT_PERSISTED)) {
+            promisedBallotDurable = newBallot;
+        }
+        durableDirty = true;
+    }
+
+    /** A message at {@code leaderBallot >= promisedBallot} from its leader. */
+    private void followLeader(int from, long leaderBallot) {
+        if (leaderBallot > promisedBallot) promise(leaderBallot, false);
+        if (role != Role.FOLLOWER && !(role == Role.LEADER && leaderBallot == ballot)) {
+            becomeFollower(from);
+        }
+        leaderIndex = from;
+        ticksSinceLeaderHeard = 0;
+    }
+
+    private void becomeFollower(int leader) {
+        if (role != Role.FOLLOWER) {
+            eventLog.info(prefix() + " became follower leader=" + leader);
+        }
+        dropPending();
+        role = Role.FOLLOWER;
+        leaderIndex = leader;
+        ticksSinceLeaderHeard = 0;
+        promisedEntries.clear();
+        electionTimeoutTicks = randomElectionTimeout();
+    }
+
+    private void dropPending() {
+        stats.proposalsDroppedCount += pending.size();
+        pending.clear();
+        pendingSizeBytes = 0;
+    }
+
+    private void refuse(int to, long refusedBallot) {
+        stats.refusalsSentCount++;
+        send(new Message.Refuse(nodeIndex, to, refusedBallot, promisedBallot, leaderIndex));
+    }
+
+    private void send(Message message) {
+        outbox.add(message);
+    }
+
+    private List<Entry> entriesBetween(long first, long end) {
+        ArrayList<Entry> entries = new ArrayList<>((int) (end - first));
+        for (long slot = first; slot < end; slot++) {
+            Entry entry = slots.entry(slot);
+            Assert.that(entry != null, "no entry at slot %d", slot);
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    private boolean isPeer(int index) {
+        return index != nodeIndex && (membersMask & (1 << index)) != 0;
+    }
+
+    private int randomElectionTimeout() {
+        return random.nextInt(config.electionTimeoutTicksMin(), config.electionTimeoutTicksMax());
+    }
+
+    private String prefix() {
+        return "node=" + nodeIndex + " role=" + role.name().toLowerCase(java.util.Locale.ROOT)
+                + " ballot=" + Ballots.toString(role == Role.FOLLOWER ? promisedBallot : ballot);
+    }
+
+    void checkInvariants() {
+        Assert.that(snapshotBelow <= appliedBelow, "snapshot %d above applied %d", snapshotBelow,
+                appliedBelow);
+        Assert.that(appliedBelow <= chosenBelow, "applied %d above chosen %d", appliedBelow,
+                chosenBelow);
+        Assert.that(slots.slotFirst() == snapshotBelow, "log starts at %d, snapshot at %d",
+                slots.slotFirst(), snapshotBelow);
+        Assert.that(chosenBelow <= Math.max(slots.slotEnd(), snapshotBelow),
+                "chosen %d beyond log end %d", chosenBelow, slots.slotEnd());
+        Assert.that(!slots.chosen(chosenBelow), "chosen prefix %d not advanced", chosenBelow);
+        Assert.that(promisedBallotDurable <= promisedBallot, "durable promise above promise");
+        long scanFrom = Math.max(snapshotBelow, chosenBelow - 64);
+        for (long slot = scanFrom; slot < chosenBelow; slot++) {
+            Assert.that(slots.chosen(slot), "slot %d in chosen prefix not chosen", slot);
+        }
+        if (role != Role.FOLLOWER) {
+            Assert.that(Ballots.nodeIndex(ballot) == nodeIndex, "own ballot of another node");
+            Assert.that(promisedBallot == ballot, "leading at %d but promised %d", ballot,
+                    promisedBallot);
+        }
+        if (role == Role.LEADER) {
+            Assert.that(leaderIndex == nodeIndex, "leader does not know itself");
+            Assert.that(slotNext >= chosenBelow, "slotNext %d below chosen %d", slotNext,
+                    chosenBelow);
+            for (long slot = chosenBelow; slot < slotNext; slot++) {
+                Entry entry = slots.entry(slot);
+                Assert.that(entry != null, "leader hole at slot %d", slot);
+                Assert.that(slots.chosen(slot) || entry.ballot() == ballot,
+                        "leader slot %d holds an entry of another ballot", slot);
+            }
+        }
+    }
+}

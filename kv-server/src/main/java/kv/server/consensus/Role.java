@@ -1,0 +1,3 @@
+package kv.server.consensus;
+
+public enum Role { FOLLOWER, CANDIDATE, LEADER }

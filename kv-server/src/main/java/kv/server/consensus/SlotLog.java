@@ -1,0 +1,111 @@
+package kv.server.consensus;
+
+import kv.server.Assert;
+
+/**
+ * The slots a replica holds, [slotFirst, slotEnd), in a ring indexed by slot: the entry, whether
+ * it is known chosen, and (leader only) the bitmask of acceptors that accepted it in the
+ * current ballot. Holes are null entries.
+ */
+final class SlotLog {
+    private Entry[] entries = new Entry[64];
+    private boolean[] chosen = new boolean[64];
+    private int[] acks = new int[64];
+    private long slotFirst;
+    private long slotEnd;
+
+    SlotLog(long slotFirst) {
+        this.slotFirst = slotFirst;
+        this.slotEnd = slotFirst;
+    }
+
+    long slotFirst() {
+        return slotFirst;
+    }
+
+    long slotEnd() {
+        return slotEnd;
+    }
+
+    boolean holds(long slot) {
+        return slot >= slotFirst && slot < slotEnd;
+    }
+
+    Entry entry(long slot) {
+        return holds(slot) ? entries[index(slot)] : null;
+    }
+
+    boolean chosen(long slot) {
+        return holds(slot) && chosen[index(slot)];
+    }
+
+    int acks(long slot) {
+        return holds(slot) ? acks[index(slot)] : 0;
+    }
+
+    void put(Entry entry) {
+        long slot = entry.slot();
+        Assert.that(slot >= slotFirst, "put slot %d below first %d", slot, slotFirst);
+        extendTo(slot + 1);
+        int i = index(slot);
+        entries[i] = entry;
+        acks[i] = 0;
+    }
+
+    void markChosen(long slot) {
+        Assert.that(holds(slot) && entries[index(slot)] != null, "chosen slot %d has no entry",
+                slot);
+        chosen[index(slot)] = true;
+    }
+
+    void setAcks(long slot, int mask) {
+        Assert.that(holds(slot), "acks for slot %d outside the log", slot);
+        acks[index(slot)] = mask;
+    }
+
+    /** Drops slots below {@code slot}; the log restarts empty there if it held less. */
+    void truncateBelow(long slot) {
+        if (slot <= slotFirst) return;
+        long end = Math.min(slot, slotEnd);
+        for (long s = slotFirst; s < end; s++) clear(index(s));
+        slotFirst = slot;
+        if (slotEnd < slot) slotEnd = slot;
+    }
+
+    private void extendTo(long end) {
+        if (end <= slotEnd) return;
+        long size = end - slotFirst;
+        Assert.that(size < Integer.MAX_VALUE / 2, "log of %d slots too large", size);
+        if (size > entries.length) grow((int) size);
+        for (long s = slotEnd; s < end; s++) clear(index(s));
+        slotEnd = end;
+    }
+
+    private void grow(int sizeMin) {
+        int capacity = entries.length;
+        while (capacity < sizeMin) capacity *= 2;
+        Entry[] newEntries = new Entry[capacity];
+        boolean[] newChosen = new boolean[capacity];
+        int[] newAcks = new int[capacity];
+        for (long s = slotFirst; s < slotEnd; s++) {
+            int from = index(s);
+            int to = (int) (s & (capacity - 1));
+            newEntries[to] = entries[from];
+            newChosen[to] = chosen[from];
+            newAcks[to] = acks[from];
+        }
+        entries = newEntries;
+        chosen = newChosen;
+        acks = newAcks;
+    }
+
+    private void clear(int i) {
+        entries[i] = null;
+        chosen[i] = false;
+        acks[i] = 0;
+    }
+
+    private int index(long slot) {
+        return (int) (slot & (entries.length - 1));
+    }
+}

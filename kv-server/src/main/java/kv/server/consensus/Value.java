@@ -1,0 +1,54 @@
+package kv.server.consensus;
+
+import java.util.Arrays;
+
+/**
+ * The value of one slot: a batch of commands, a no-op or a membership config. Immutable by
+ * convention: nobody writes into {@code commands} after construction.
+ */
+public record Value(ValueKind kind, byte[][] commands, int membersMask) {
+    private static final byte[][] NO_COMMANDS = new byte[0][];
+    public static final Value NOOP = new Value(ValueKind.NOOP, NO_COMMANDS, 0);
+
+    public static Value commands(byte[][] commands) {
+        return new Value(ValueKind.COMMANDS, commands, 0);
+    }
+
+    public static Value config(int membersMask) {
+        return new Value(ValueKind.CONFIG, NO_COMMANDS, membersMask);
+    }
+
+    public long sizeBytes() {
+        long size = 8;
+        for (byte[] command : commands) size += command.length + 4;
+        return size;
+    }
+
+    /** Equality by content (records compare arrays by identity). */
+    public boolean sameAs(Value other) {
+        return kind == other.kind && membersMask == other.membersMask
+                && Arrays.deepEquals(commands, other.commands);
+    }
+
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case NOOP -> "noop";
+            case CONFIG -> "config(members=" + Integer.toBinaryString(membersMask) + ")";
+            case COMMANDS -> commandsToString();
+        };
+    }
+
+    private String commandsToString() {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < commands.length; i++) {
+            if (i > 0) out.append(',');
+            if (i == 4) {
+                out.append("...+").append(commands.length - 4);
+                break;
+            }
+            out.append(new String(commands[i], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.append(']').toString();
+    }
+}

@@ -1,0 +1,269 @@
+package kv.server.consensus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Scripted interactions in src/test/resources/consensus/*.txt (etcd-io/raft
+ * {@code interaction_test.go}): each block is a command, {@code ----}, and the expected output
+ * (messages sent, events logged, state). {@code -Dkv.rewrite=true} rewrites the expected output
+ * from the actual one; review the diff before committing it.
+ *
+ * <p>Commands: {@code cluster N}, {@code campaign I}, {@code propose I CMD...},
+ * {@code tick I [COUNT]}, {@code deliver [from=I] [to=J] [type=T] [limit=K]}, {@code drop ...}
+ * (same filters), {@code stabilize}, {@code isolate I}, {@code restart I}, {@code status},
+ * {@code log I}.
+ */
+class DataDrivenTest {
+    static final Path DIRECTORY = Path.of("src/test/resources/consensus");
+
+    static Stream<Path> scripts() throws IOException {
+        try (Stream<Path> files = Files.list(DIRECTORY)) {
+            return files.filter(p -> p.toString().endsWith(".txt")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scripts")
+    void script(Path path) throws IOException {
+        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        StringBuilder rewritten = new StringBuilder();
+        Interpreter interpreter = new Interpreter();
+        int i = 0;
+        while (i < lines.size()) {
+            String line = lines.get(i++);
+            if (line.isBlank() || line.startsWith("#")) {
+                rewritten.append(line).append('\n');
+                continue;
+            }
+            if (i >= lines.size() || !lines.get(i).equals("----")) {
+                throw new IllegalStateException(path + ":" + i + ": expected ---- after " + line);
+            }
+            i++;
+            StringBuilder expected = new StringBuilder();
+            while (i < lines.size() && !lines.get(i).isEmpty()) {
+                expected.append(lines.get(i++)).append('\n');
+            }
+            String actual = interpreter.run(line);
+            rewritten.append(line).append("\n----\n").append(actual);
+            if (i < lines.size()) {
+                rewritten.append('\n');
+                i++;
+            }
+            if (!Boolean.getBoolean("kv.rewrite")) {
+                assertEquals(expected.toString(), actual, path.getFileName() + ": " + line);
+            }
+        }
+        if (Boolean.getBoolean("kv.rewrite")) {
+            Files.writeString(path, rewritten.toString(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class Interpreter {
+        TestCluster cluster;
+        StringBuilder out;
+        int eventsSeen;
+
+        String run(String line) {
+            out = new StringBuilder();
+            String[] words = line.trim().split("\\s+");
+            switch (words[0]) {
+                case "cluster" -> {
+                    cluster = new TestCluster(Integer.parseInt(words[1]), 42);
+                    eventsSeen = 0;
+                    out.append("ok\n");
+                }
+                case "campaign" -> {
+                    int node = Integer.parseInt(words[1]);
+                    cluster.replica(node).campaign();
+                    sent(cluster.process(node), "");
+                }
+                case "propose" -> {
+                    int node = Integer.parseInt(words[1]);
+                    for (int w = 2; w < words.length; w++) {
+                        ProposeResult result = cluster.replica(node).propose(
+                                TestCluster.bytes(words[w]));
+                        out.append(node).append(": propose ").append(words[w]).append(" -> ")
+                                .append(result);
+                        if (result == ProposeResult.NOT_LEADER) {
+                            out.append(" (leader=").append(cluster.replica(node).leaderIndex())
+                                    .append(')');
+                        }
+                        out.append('\n');
+                    }
+                    sent(cluster.process(node), "");
+                }
+                case "tick" -> {
+                    int node = Integer.parseInt(words[1]);
+                    int count = words.length > 2 ? Integer.parseInt(words[2]) : 1;
+                    for (int t = 0; t < count; t++) {
+                        cluster.replica(node).tick();
+                        sent(cluster.process(node), "");
+                    }
+                }
+                case "deliver" -> deliver(filter(words), limit(words));
+                case "drop" -> {
+                    for (Message m : cluster.drop(filter(words), limit(words))) {
+                        out.append("dropped ").append(describe(m)).append('\n');
+                    }
+                }
+                case "stabilize" -> {
+                    while (!cluster.queue.isEmpty()) deliver(m -> true, Integer.MAX_VALUE);
+                }
+                case "isolate" -> {
+                    int node = Integer.parseInt(words[1]);
+                    cluster.down[node] = true;
+                    cluster.queue.removeIf(m -> m.to() == node || m.from() == node);
+                    out.append(node).append(": isolated\n");
+                }
+                case "restart" -> {
+                    int node = Integer.parseInt(words[1]);
+                    cluster.down[node] = false;
+                    cluster.restart(node);
+                    out.append(node).append(": restarted from durable state\n");
+                    status(node);
+                }
+                case "status" -> {
+                    for (int node = 0; node < cluster.replicas.length; node++) status(node);
+                }
+                case "log" -> log(Integer.parseInt(words[1]));
+                default -> throw new IllegalArgumentException("unknown command " + words[0]);
+            }
+            events();
+            return out.toString();
+        }
+
+        private void deliver(Predicate<Message> filter, int limit) {
+            int delivered = 0;
+            while (delivered < limit) {
+                Message next = null;
+                for (Message m : cluster.queue) {
+                    if (filter.test(m)) {
+                        next = m;
+                        break;
+                    }
+                }
+                if (next == null) break;
+                Message chosen = next;
+                cluster.queue.remove(chosen);
+                delivered++;
+                out.append(describe(chosen)).append('\n');
+                if (cluster.down[chosen.to()]) continue;
+                cluster.replica(chosen.to()).step(chosen);
+                events();
+                sent(cluster.process(chosen.to()), "  ");
+            }
+        }
+
+        private void sent(List<Message> messages, String indent) {
+            events();
+            for (Message m : messages) {
+                out.append(indent).append("sent ").append(describe(m)).append('\n');
+            }
+        }
+
+        private void events() {
+            while (eventsSeen < cluster.events.size()) {
+                out.append("  event: ").append(cluster.events.get(eventsSeen++)).append('\n');
+            }
+        }
+
+        private void status(int node) {
+            Replica r = cluster.replica(node);
+            out.append(node).append(": ").append(r.role().name().toLowerCase())
+                    .append(" promised=").append(Ballots.toString(r.promisedBallot()))
+                    .append(" leader=").append(r.leaderIndex())
+                    .append(" chosenBelow=").append(r.chosenBelow())
+                    .append(" appliedBelow=").append(r.appliedBelow())
+                    .append(" applied=").append(cluster.appliedCommands(node)).append('\n');
+        }
+
+        private void log(int node) {
+            Replica r = cluster.replica(node);
+            for (long slot = r.snapshotBelow(); slot < r.slotEnd(); slot++) {
+                Entry entry = r.entry(slot);
+                out.append(node).append(": slot ").append(slot).append(' ')
+                        .append(entry == null ? "hole" : Ballots.toString(entry.ballot()) + " "
+                                + entry.value())
+                        .append(r.isChosen(slot) ? " chosen" : "").append('\n');
+            }
+        }
+
+        private static int limit(String[] words) {
+            for (String w : words) if (w.startsWith("limit=")) return Integer.parseInt(w.substring(6));
+            return Integer.MAX_VALUE;
+        }
+
+        private static Predicate<Message> filter(String[] words) {
+            Predicate<Message> filter = m -> true;
+            for (String w : words) {
+                if (w.startsWith("from=")) {
+                    int from = Integer.parseInt(w.substring(5));
+                    filter = filter.and(m -> m.from() == from);
+                } else if (w.startsWith("to=")) {
+                    int to = Integer.parseInt(w.substring(3));
+                    filter = filter.and(m -> m.to() == to);
+                } else if (w.startsWith("type=")) {
+                    MessageType type = MessageType.valueOf(w.substring(5).toUpperCase());
+                    filter = filter.and(m -> m.type() == type);
+                }
+            }
+            return filter;
+        }
+    }
+
+    static String describe(Message message) {
+        String head = message.from() + "->" + message.to() + " " + message.type();
+        return head + switch (message.type()) {
+            case PREPARE -> {
+                Message.Prepare m = (Message.Prepare) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " slotFrom=" + m.slotFrom();
+            }
+            case PROMISE -> {
+                Message.Promise m = (Message.Promise) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " chosenBelow=" + m.chosenBelow()
+                        + " entries=" + m.entries();
+            }
+            case ACCEPT -> {
+                Message.Accept m = (Message.Accept) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " chosenBelow=" + m.chosenBelow()
+                        + " entries=" + m.entries();
+            }
+            case ACCEPTED -> {
+                Message.Accepted m = (Message.Accepted) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " slots=[" + m.slotFirst() + ","
+                        + m.slotEnd() + ") chosenBelow=" + m.chosenBelow();
+            }
+            case REFUSE -> {
+                Message.Refuse m = (Message.Refuse) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " promised="
+                        + Ballots.toString(m.promisedBallot()) + " leader=" + m.leaderIndex();
+            }
+            case HEARTBEAT -> {
+                Message.Heartbeat m = (Message.Heartbeat) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " chosenBelow=" + m.chosenBelow();
+            }
+            case HEARTBEAT_REPLY -> {
+                Message.HeartbeatReply m = (Message.HeartbeatReply) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " chosenBelow=" + m.chosenBelow()
+                        + " heartbeatChosenBelow=" + m.heartbeatChosenBelow();
+            }
+            case LEARN -> " entries=" + ((Message.Learn) message).entries();
+            case SNAPSHOT_CHUNK -> {
+                Message.SnapshotChunk m = (Message.SnapshotChunk) message;
+                yield " slotBelow=" + m.slotBelow() + " offset=" + m.offset() + " size="
+                        + m.sizeBytes();
+            }
+        };
+    }
+}

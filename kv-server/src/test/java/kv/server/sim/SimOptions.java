@@ -1,0 +1,89 @@
+package kv.server.sim;
+
+import java.util.SplittableRandom;
+import kv.server.consensus.BrokenVariant;
+
+/**
+ * One simulation's parameters. {@link #swarm} lets the seed pick the fault profile too, so a
+ * run of many seeds covers calm and hostile worlds alike (tigerbeetle {@code options_swarm}).
+ * Times are in microseconds of simulated time; one tick is about {@code tickPeriodMicros}.
+ */
+public record SimOptions(
+        long seed,
+        int replicaCount,
+        BrokenVariant brokenVariant,
+        int tickPeriodMicros,
+        double clockDriftMax,
+        int networkDelayMicrosMin,
+        int networkDelayMicrosMax,
+        double dropProbability,
+        double duplicateProbability,
+        double partitionProbabilityPerTick,
+        boolean asymmetricPartitions,
+        int partitionTicksMax,
+        double crashProbabilityPerTick,
+        int downTicksMax,
+        double crashBeforeSyncProbability,
+        double crashAfterSendProbability,
+        double crashAfterPromiseProbability,
+        double corruptReadProbability,
+        int clientsCount,
+        int thinkTicksMax,
+        int clientTimeoutTicks,
+        int snapshotIntervalSlots,
+        int batchCommandsCountMax,
+        int pipelineSlotsCountMax,
+        int electionTimeoutTicksSpread,
+        long sessionExpirySlots,
+        int phaseOneTicks,
+        int phaseTwoTicks) {
+
+    public static SimOptions swarm(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int replicaCount = random.nextBoolean() ? 3 : 5;
+        // A quarter of the seeds switch every fault on at once; the rest toss a coin per fault.
+        boolean hostile = random.nextInt(4) == 0;
+        java.util.function.BooleanSupplier on = () -> hostile || random.nextBoolean();
+        int delayMax = 200 + random.nextInt(random.nextBoolean() ? 2_000 : 30_000);
+        return new SimOptions(
+                seed,
+                replicaCount,
+                BrokenVariant.NONE,
+                10_000,
+                !on.getAsBoolean() ? 0.0 : 0.05 * random.nextDouble(),
+                100,
+                delayMax,
+                !on.getAsBoolean() ? 0.0 : 0.2 * random.nextDouble(),
+                !on.getAsBoolean() ? 0.0 : 0.1 * random.nextDouble(),
+                !on.getAsBoolean() ? 0.0 : 0.02 * random.nextDouble(),
+                random.nextBoolean(),
+                5 + random.nextInt(60),
+                !on.getAsBoolean() ? 0.0 : 0.01 * random.nextDouble(),
+                random.nextBoolean() ? 1 + random.nextInt(3) : 1 + random.nextInt(60),
+                !on.getAsBoolean() ? 0.0 : 0.05 * random.nextDouble(),
+                !on.getAsBoolean() ? 0.0 : 0.02 * random.nextDouble(),
+                !on.getAsBoolean() ? 0.0 : 0.5 * random.nextDouble(),
+                !on.getAsBoolean() ? 0.0 : 0.3 * random.nextDouble(),
+                1 + random.nextInt(4),
+                random.nextInt(5),
+                20 + random.nextInt(40),
+                random.nextBoolean() ? 1_000_000 : 5 + random.nextInt(60),
+                1 + random.nextInt(random.nextBoolean() ? 4 : 64),
+                1 + random.nextInt(random.nextBoolean() ? 3 : 32),
+                random.nextBoolean() ? 1 + random.nextInt(2) : 10,
+                100_000,
+                200 + random.nextInt(hostile ? 3000 : 1000),
+                400);
+    }
+
+    public SimOptions withBrokenVariant(BrokenVariant variant) {
+        return new SimOptions(seed, replicaCount, variant, tickPeriodMicros, clockDriftMax,
+                networkDelayMicrosMin, networkDelayMicrosMax, dropProbability,
+                duplicateProbability, partitionProbabilityPerTick, asymmetricPartitions,
+                partitionTicksMax, crashProbabilityPerTick, downTicksMax,
+                crashBeforeSyncProbability, crashAfterSendProbability,
+                crashAfterPromiseProbability, corruptReadProbability, clientsCount, thinkTicksMax,
+                clientTimeoutTicks, snapshotIntervalSlots, batchCommandsCountMax,
+                pipelineSlotsCountMax, electionTimeoutTicksSpread, sessionExpirySlots, phaseOneTicks, phaseTwoTicks);
+    }
+}

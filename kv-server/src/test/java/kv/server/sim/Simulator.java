@@ -1,0 +1,558 @@
+package kv.server.sim;
+
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import kv.server.InvariantViolation;
+import kv.server.consensus.Entry;
+import kv.server.consensus.EventLog;
+import kv.server.consensus.Message;
+import kv.server.consensus.ProposeResult;
+import kv.server.consensus.Quorum;
+import kv.server.consensus.Ready;
+import kv.server.consensus.Replica;
+import kv.server.consensus.ReplicaConfig;
+import kv.server.consensus.Snapshot;
+import kv.server.consensus.ValueKind;
+import kv.server.session.ClientCommand;
+import kv.server.session.SessionCheck;
+import kv.server.sim.checkers.AgreementChecker;
+import kv.server.sim.checkers.AppliedChecker;
+import kv.server.sim.checkers.CheckFailure;
+import kv.server.sim.checkers.ExactlyOnceChecker;
+
+/**
+ * A seeded, single-threaded discrete-event simulation of a Synod group running the real
+ * {@link Replica} (tigerbeetle {@code src/vopr.zig}; foundationdb simulation). Everything random
+ * comes from one {@link SplittableRandom}, and events are ordered by (time, sequence), so a seed
+ * replays exactly; the trace hash proves it.
+ *
+ * <p>Phase one runs under the seed's fault profile and checks safety after every step. Phase
+ * two heals a majority (restarts it, connects it reliably, cuts off the rest) and requires every
+ * client to finish a command within {@code phaseTwoTicks}, and the majority to converge.
+ */
+public final class Simulator {
+    private static final int TICK = 0;
+    private static final int DELIVER = 1;
+    private static final int CLIENT_REQUEST = 2;
+    private static final int CLIENT_REPLY = 3;
+    private static final int CLIENT_TIMEOUT = 4;
+    private static final int CLIENT_NEXT = 5;
+    private static final int RESTART = 6;
+    private static final int PARTITION_END = 7;
+
+    private static final int REPLY_OK = 0;
+    private static final int REPLY_REDIRECT = 1;
+    private static final int REPLY_ERROR = 2;
+
+    private static final class Event implements Comparable<Event> {
+        long time;
+        long sequence;
+        int kind;
+        int node;
+        int client;
+        long commandSequence;
+        int attempt;
+        int replyKind;
+        byte[] result;
+        Message message;
+
+        @Override
+        public int compareTo(Event other) {
+            int byTime = Long.compare(time, other.time);
+            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+        }
+    }
+
+    private final class Node {
+        final int index;
+        final SimDisk disk = new SimDisk();
+        Replica replica;
+        SimStateMachine stateMachine;
+        boolean up;
+        /** Counts restarts; a tick scheduled by an earlier incarnation is ignored. */
+        int incarnation;
+        /** Client requests waiting for their command to apply here: client -> sequence. */
+        final long[] pendingSequence = new long[options.clientsCount()];
+
+        Node(int index) {
+            this.index = index;
+        }
+    }
+
+    private final class Client {
+        final int index;
+        final long clientId;
+        long sequence = 0;
+        boolean outstanding;
+        int attempt;
+        int target;
+        byte[] firstResult;
+        long ackedAfterHealCount;
+
+        Client(int index) {
+            this.index = index;
+            this.clientId = 1000 + index;
+        }
+    }
+
+    private final SimOptions options;
+    private final SplittableRandom random;
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final SimNetwork network;
+    private final SimClock clock;
+    private final Node[] nodes;
+    private final Client[] clients;
+    private final int membersMask;
+    private final AgreementChecker agreement;
+    private final AppliedChecker applied;
+    private final ExactlyOnceChecker exactlyOnce;
+    private long now;
+    private long eventSequence;
+    private long traceHash = 17;
+    private long eventsCount;
+    private long crashesCount;
+    private long corruptionsDetectedCount;
+    private long snapshotsInstalledCount;
+    private boolean healed;
+    private boolean clientsStopped;
+    private int healedMask;
+
+    /** -Dsim.log=true prints the replicas' event log with simulated time (for one seed). */
+    private static final boolean LOG = Boolean.getBoolean("sim.log");
+
+    private final EventLog eventLog = !LOG ? EventLog.NONE : new EventLog() {
+        @Override
+        public void info(String line) {
+            System.out.println(now / 1000 + "ms " + line);
+        }
+
+        @Override
+        public void warn(String line) {
+            System.out.println(now / 1000 + "ms WARN " + line);
+        }
+    };
+
+    private Simulator(SimOptions options) {
+        this.options = options;
+        this.random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        this.network = new SimNetwork(options, random.split());
+        this.clock = new SimClock(options.replicaCount(), options.tickPeriodMicros(),
+                options.clockDriftMax(), random);
+        this.membersMask = Quorum.firstMembers(options.replicaCount());
+        this.agreement = new AgreementChecker(membersMask);
+        this.applied = new AppliedChecker(agreement, options.replicaCount());
+        this.exactlyOnce = new ExactlyOnceChecker(agreement);
+        this.nodes = new Node[options.replicaCount()];
+        for (int i = 0; i < nodes.length; i++) nodes[i] = new Node(i);
+        this.clients = new Client[options.clientsCount()];
+        for (int i = 0; i < clients.length; i++) clients[i] = new Client(i);
+    }
+
+    public static SimResult run(SimOptions options) {
+        return new Simulator(options).run();
+    }
+
+    private SimResult run() {
+        String failure = null;
+        try {
+            for (Node node : nodes) start(node);
+            for (Client client : clients) schedule(CLIENT_NEXT, ticks(1), -1, client.index);
+            long phaseOneEnd = ticks(options.phaseOneTicks());
+            long end = phaseOneEnd + ticks(options.phaseTwoTicks());
+            long stopClients = phaseOneEnd + ticks(options.phaseTwoTicks() * 3 / 4);
+            while (!events.isEmpty() && events.peek().time <= end) {
+                if (!healed && events.peek().time >= phaseOneEnd) heal();
+                if (!clientsStopped && events.peek().time >= stopClients) clientsStopped = true;
+                Event event = events.poll();
+                now = event.time;
+                eventsCount++;
+                process(event);
+            }
+            if (!healed) heal();
+            checkProgress();
+        } catch (CheckFailure | InvariantViolation | IllegalStateException e) {
+            failure = e.getClass().getSimpleName() + ": " + e.getMessage() + " (at "
+                    + now / 1000 + " ms, event " + eventsCount + ")";
+        }
+        return new SimResult(options.seed(), failure, traceHash, eventsCount,
+                exactlyOnce.ackedCount(), agreement.chosenCount(), crashesCount,
+                corruptionsDetectedCount, snapshotsInstalledCount);
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void process(Event event) {
+        trace(event.kind, event.node, event.client);
+        switch (event.kind) {
+            case TICK -> onTick(nodes[event.node], event.attempt);
+            case DELIVER -> onDeliver(event);
+            case CLIENT_REQUEST -> onClientRequest(nodes[event.node], event);
+            case CLIENT_REPLY -> onClientReply(clients[event.client], event);
+            case CLIENT_TIMEOUT -> onClientTimeout(clients[event.client], event);
+            case CLIENT_NEXT -> onClientNext(clients[event.client]);
+            case RESTART -> start(nodes[event.node]);
+            case PARTITION_END -> {
+                if (!healed) network.clear();
+            }
+            default -> throw new IllegalStateException("event kind " + event.kind);
+        }
+    }
+
+    private void onTick(Node node, int incarnation) {
+        if (!node.up || incarnation != node.incarnation) return;
+        scheduleTick(node, clock.tickPeriodMicros(node.index));
+        if (!healed) injectFaults(node);
+        if (!node.up) return;
+        node.replica.tick();
+        drive(node);
+    }
+
+    private void injectFaults(Node node) {
+        if (node.index == 0 && options.partitionProbabilityPerTick() > 0
+                && random.nextDouble() < options.partitionProbabilityPerTick()) {
+            network.partitionRandomly();
+            schedule(PARTITION_END, ticks(1 + random.nextInt(options.partitionTicksMax())), 0, -1);
+        }
+        if (options.crashProbabilityPerTick() > 0
+                && random.nextDouble() < options.crashProbabilityPerTick()) {
+            crash(node, false);
+        }
+    }
+
+    private void onDeliver(Event event) {
+        Message message = event.message;
+        Node node = nodes[message.to()];
+        if (!node.up || network.blocked(message.from(), message.to())) return;
+        trace(message.type().ordinal(), message.from(), message.to());
+        node.replica.step(message);
+        drive(node);
+    }
+
+    // ---------------------------------------------------------------- the driver (Ready loop)
+
+    /** The node loop of STYLE.md section 1: persist, send, install, apply, advance. */
+    private void drive(Node node) {
+        for (int turn = 0; node.up && node.replica.hasReady(); turn++) {
+            if (turn > 64) throw new IllegalStateException("node " + node.index + " never quiet");
+            Ready ready = node.replica.ready();
+            if (ready.mustPersist()) {
+                node.disk.write(ready);
+                if (!healed && options.crashBeforeSyncProbability() > 0
+                        && random.nextDouble() < options.crashBeforeSyncProbability()) {
+                    crash(node, false); // the write never reached the platter; nothing was sent
+                    return;
+                }
+                node.disk.sync();
+                for (Entry entry : ready.entriesToPersist()) agreement.onPersisted(node.index, entry);
+            }
+            for (Message message : ready.messagesToSend()) send(message);
+            if (!healed && !ready.messagesToSend().isEmpty()
+                    && random.nextDouble() < crashAfterSendProbability(ready)) {
+                crash(node, true); // sent, but the state machine never saw this turn's entries
+                return;
+            }
+            if (ready.snapshotToInstall() != null) installSnapshot(node, ready.snapshotToInstall());
+            for (Entry entry : ready.entriesToApply()) apply(node, entry);
+            for (int peer : ready.snapshotsToSend()) {
+                Snapshot snapshot = node.disk.snapshot();
+                if (snapshot != null) node.replica.sendSnapshot(peer, snapshot);
+            }
+            node.replica.advance(ready);
+            maybeSnapshot(node);
+        }
+    }
+
+    /**
+     * A fault point in the style of foundationdb {@code BUGGIFY}: crashes are likelier right
+     * after a turn that promised, where a lost promise would do the most harm.
+     */
+    private double crashAfterSendProbability(Ready ready) {
+        for (Message message : ready.messagesToSend()) {
+            if (message.type() == kv.server.consensus.MessageType.PROMISE) {
+                return Math.max(options.crashAfterPromiseProbability(),
+                        options.crashAfterSendProbability());
+            }
+        }
+        return options.crashAfterSendProbability();
+    }
+
+    private void send(Message message) {
+        if (network.blocked(message.from(), message.to())) return;
+        int copies = network.copies();
+        for (int i = 0; i < copies; i++) {
+            Event event = schedule(DELIVER, network.delayMicros(), message.to(), -1);
+            event.message = message;
+        }
+    }
+
+    private void installSnapshot(Node node, Snapshot snapshot) {
+        node.stateMachine.install(snapshot);
+        node.disk.saveSnapshot(snapshot);
+        snapshotsInstalledCount++;
+        applied.onRestored(node.index, snapshot.slotBelow(), node.stateMachine.digest);
+        trace(99, node.index, (int) snapshot.slotBelow());
+    }
+
+    private void apply(Node node, Entry entry) {
+        applied.onApplied(node.index, entry);
+        SimStateMachine machine = node.stateMachine;
+        if (entry.value().kind() == ValueKind.COMMANDS) {
+            byte[][] commands = entry.value().commands();
+            for (int i = 0; i < commands.length; i++) applyCommand(node, entry.slot(), i, commands[i]);
+        }
+        machine.appliedBelow = entry.slot() + 1;
+        machine.sessions.expire(entry.slot());
+        applied.checkDigest(node.index, machine.appliedBelow, machine.digest);
+        trace(98, node.index, (int) entry.slot());
+    }
+
+    private void applyCommand(Node node, long slot, int index, byte[] command) {
+        long clientId = ClientCommand.clientId(command);
+        long sequence = ClientCommand.sequence(command);
+        SimStateMachine machine = node.stateMachine;
+        SessionCheck check = machine.sessions.check(clientId, sequence);
+        byte[] result = null;
+        switch (check) {
+            case NEW -> {
+                machine.applyNew(clientId, sequence, slot, index);
+                result = SimStateMachine.result(slot, index);
+                machine.sessions.record(clientId, sequence, result, slot);
+                exactlyOnce.onAppliedNew(node.index, clientId, sequence, slot, index);
+            }
+            case DUPLICATE -> result = machine.sessions.lastResult(clientId);
+            case STALE, EXPIRED -> result = null;
+        }
+        int client = (int) (clientId - 1000);
+        if (node.pendingSequence[client] != sequence) return;
+        node.pendingSequence[client] = 0;
+        reply(node.index, client, sequence, result == null ? REPLY_ERROR : REPLY_OK, result);
+    }
+
+    private void maybeSnapshot(Node node) {
+        long appliedBelow = node.replica.appliedBelow();
+        if (appliedBelow - node.replica.snapshotBelow() < options.snapshotIntervalSlots()) return;
+        Snapshot snapshot = node.stateMachine.take(node.replica.membersMask());
+        node.disk.saveSnapshot(snapshot);
+        node.replica.compact(appliedBelow); // the next Ready persists the new snapshotBelow
+        node.disk.rewrite(node.replica.membersMask());
+    }
+
+    // ---------------------------------------------------------------- crash and restart
+
+    private void crash(Node node, boolean quickRestart) {
+        if (!node.up) return;
+        node.up = false;
+        node.disk.crash();
+        node.replica = null;
+        node.stateMachine = null;
+        crashesCount++;
+        trace(97, node.index, 0);
+        eventLog.info("node=" + node.index + " crashed");
+        // Down for anything from a fast process restart (half a millisecond) to many ticks.
+        long downMicros = 500 + random.nextLong(quickRestart ? 5_000 : ticks(options.downTicksMax()));
+        schedule(RESTART, downMicros, node.index, -1);
+    }
+
+    private void start(Node node) {
+        if (node.up) return;
+        SimDisk.Loaded loaded = node.disk.load(membersMask, random,
+                healed ? 0 : options.corruptReadProbability());
+        if (loaded.corrupt()) {
+            // The checksum caught it: the node refuses to start rather than serve bad state.
+            corruptionsDetectedCount++;
+            trace(96, node.index, 0);
+            schedule(RESTART, ticks(1 + random.nextInt(10)), node.index, -1);
+            return;
+        }
+        SimStateMachine machine = new SimStateMachine(options.sessionExpirySlots());
+        if (loaded.snapshot() != null) machine.install(loaded.snapshot());
+        ReplicaConfig config = ReplicaConfig.defaults(node.index, membersMask)
+                .withBatch(options.batchCommandsCountMax(), options.pipelineSlotsCountMax())
+                .withElectionTimeout(10, 10 + options.electionTimeoutTicksSpread())
+                .withBrokenVariant(options.brokenVariant());
+        node.replica = new Replica(config, loaded.state(), eventLog,
+                new SplittableRandom(random.nextLong()));
+        node.stateMachine = machine;
+        node.up = true;
+        java.util.Arrays.fill(node.pendingSequence, 0);
+        applied.onRestored(node.index, machine.appliedBelow, machine.digest);
+        node.incarnation++;
+        scheduleTick(node, random.nextLong(clock.tickPeriodMicros(node.index)) + 1);
+        drive(node);
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    private void onClientNext(Client client) {
+        if (clientsStopped || client.outstanding) return;
+        client.sequence++;
+        client.outstanding = true;
+        client.firstResult = null;
+        client.attempt = 0;
+        client.target = random.nextInt(nodes.length);
+        sendRequest(client);
+    }
+
+    private void sendRequest(Client client) {
+        client.attempt++;
+        Event request = schedule(CLIENT_REQUEST, network.delayMicros(), client.target,
+                client.index);
+        request.commandSequence = client.sequence;
+        Event timeout = schedule(CLIENT_TIMEOUT, ticks(options.clientTimeoutTicks()), -1,
+                client.index);
+        timeout.attempt = client.attempt;
+        timeout.commandSequence = client.sequence;
+    }
+
+    private void onClientRequest(Node node, Event event) {
+        if (!node.up) return;
+        byte[] command = ClientCommand.encode(clients[event.client].clientId,
+                event.commandSequence, new byte[] {(byte) event.commandSequence});
+        ProposeResult result = node.replica.propose(command);
+        switch (result) {
+            case QUEUED -> node.pendingSequence[event.client] = event.commandSequence;
+            case NOT_LEADER -> {
+                Event reply = reply(node.index, event.client, event.commandSequence,
+                        REPLY_REDIRECT, null);
+                reply.node = node.replica.leaderIndex();
+            }
+            case BUSY, TOO_LARGE -> reply(node.index, event.client, event.commandSequence,
+                    REPLY_ERROR, null);
+        }
+        drive(node);
+    }
+
+    private Event reply(int node, int client, long sequence, int kind, byte[] result) {
+        Event event = schedule(CLIENT_REPLY, network.delayMicros(), node, client);
+        event.commandSequence = sequence;
+        event.replyKind = kind;
+        event.result = result;
+        return event;
+    }
+
+    private void onClientReply(Client client, Event event) {
+        if (!client.outstanding || event.commandSequence != client.sequence) return;
+        switch (event.replyKind) {
+            case REPLY_OK -> acked(client, event.result);
+            case REPLY_REDIRECT -> {
+                if (!clientsStopped && event.node >= 0 && event.node != client.target) {
+                    client.target = event.node;
+                    sendRequest(client);
+                }
+                // no leader known: wait for the timeout, then try the next node
+            }
+            case REPLY_ERROR -> { } // the timeout retries
+            default -> throw new IllegalStateException("reply kind " + event.replyKind);
+        }
+    }
+
+    private void acked(Client client, byte[] result) {
+        long slot = SimStateMachine.resultSlot(result);
+        int index = SimStateMachine.resultIndex(result);
+        exactlyOnce.onAcked(client.clientId, client.sequence, slot, index);
+        client.outstanding = false;
+        if (healed) client.ackedAfterHealCount++;
+        trace(95, client.index, (int) slot);
+        schedule(CLIENT_NEXT, ticks(random.nextInt(options.thinkTicksMax() + 1)), -1,
+                client.index);
+    }
+
+    private void onClientTimeout(Client client, Event event) {
+        if (clientsStopped || !client.outstanding || event.commandSequence != client.sequence
+                || event.attempt != client.attempt) {
+            return;
+        }
+        client.target = (client.target + 1) % nodes.length;
+        sendRequest(client); // same (clientId, sequence): the session table dedups
+    }
+
+    // ---------------------------------------------------------------- phase two
+
+    private void heal() {
+        healed = true;
+        int majority = Quorum.majority(membersMask);
+        int mask = 0;
+        int start = random.nextInt(nodes.length);
+        for (int i = 0; i < majority; i++) mask |= 1 << ((start + i) % nodes.length);
+        healedMask = mask;
+        network.healMajority(mask);
+        for (Node node : nodes) {
+            if ((mask & (1 << node.index)) != 0) start(node);
+        }
+        trace(94, mask, 0);
+    }
+
+    private void checkProgress() {
+        for (Client client : clients) {
+            if (client.ackedAfterHealCount == 0) {
+                throw new CheckFailure("no progress: client " + client.index
+                        + " completed no command within " + options.phaseTwoTicks()
+                        + " ticks after healing majority " + Integer.toBinaryString(healedMask));
+            }
+        }
+        long appliedMax = 0;
+        for (Node node : nodes) {
+            if ((healedMask & (1 << node.index)) != 0 && node.up) {
+                appliedMax = Math.max(appliedMax, node.replica.appliedBelow());
+            }
+        }
+        for (Node node : nodes) {
+            if ((healedMask & (1 << node.index)) == 0) continue;
+            if (!node.up || node.replica.appliedBelow() != appliedMax) {
+                throw new CheckFailure("healed node " + node.index + " did not converge: applied "
+                        + (node.up ? node.replica.appliedBelow() : -1) + " of " + appliedMax
+                        + "; " + describeNodes());
+            }
+        }
+    }
+
+    private String describeNodes() {
+        StringBuilder out = new StringBuilder();
+        for (Node node : nodes) {
+            out.append("\n  node ").append(node.index);
+            if (!node.up) {
+                out.append(" down");
+                continue;
+            }
+            Replica r = node.replica;
+            out.append(' ').append(r.role()).append(" promised=")
+                    .append(kv.server.consensus.Ballots.toString(r.promisedBallot()))
+                    .append(" leader=").append(r.leaderIndex()).append(" chosenBelow=")
+                    .append(r.chosenBelow()).append(" appliedBelow=").append(r.appliedBelow())
+                    .append(" snapshotBelow=").append(r.snapshotBelow()).append(" slotEnd=")
+                    .append(r.slotEnd());
+            long from = Math.max(r.snapshotBelow(), r.chosenBelow() - 1);
+            for (long slot = from; slot < Math.min(r.slotEnd(), from + 4); slot++) {
+                out.append(" [").append(r.entry(slot)).append(r.isChosen(slot) ? " chosen" : "")
+                        .append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private void scheduleTick(Node node, long delayMicros) {
+        schedule(TICK, delayMicros, node.index, -1).attempt = node.incarnation;
+    }
+
+    private Event schedule(int kind, long delayMicros, int node, int client) {
+        Event event = new Event();
+        event.time = now + delayMicros;
+        event.sequence = eventSequence++;
+        event.kind = kind;
+        event.node = node;
+        event.client = client;
+        events.add(event);
+        return event;
+    }
+
+    private long ticks(long count) {
+        return count * options.tickPeriodMicros();
+    }
+
+    private void trace(int kind, int a, int b) {
+        traceHash = SimStateMachine.mix(traceHash, now);
+        traceHash = SimStateMachine.mix(traceHash, ((long) kind << 40) ^ ((long) a << 20) ^ b);
+    }
+}
