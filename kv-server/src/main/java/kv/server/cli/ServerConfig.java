@@ -36,10 +36,20 @@ public record ServerConfig(
         int readThreads,
         Keyspaces keyspaces,
         /** Every replica of the group, this node included; empty: a single node. */
-        List<Member> members) {
+        List<Member> members,
+        Cluster cluster) {
+
+    /**
+     * Consensus timing. With the default 20 ms tick, heartbeats go every 2 ticks (40 ms) and a
+     * follower starts an election after 10-20 silent ticks (200-400 ms): failover takes well
+     * under a second, and a GC pause or a loaded 2-core machine rarely triggers a false one.
+     */
+    public record Cluster(int tickMillis, int requestTimeoutMillis, int peerDelayMillis) {
+        public static final Cluster DEFAULT = new Cluster(20, 5_000, 0);
+    }
 
     /** One replica: its node id, the loopback or host address it owns, and its two ports. */
-    public record Member(int id, String host, int clientPort, int peerPort) {}
+    public record Member(int id, String host, int clientPort, int peerPort, int metricsPort) {}
 
     /** This node's entry in {@link #members}, or null on a single node. */
     public Member self() {
@@ -57,8 +67,8 @@ public record ServerConfig(
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "", Set.of("node", "client", "metrics", "storage", "read", "keyspaces", "cluster"),
-            "cluster", Set.of("members"),
-            "members", Set.of("id", "host", "client-port", "peer-port"),
+            "cluster", Set.of("members", "tick-millis", "request-timeout-millis", "peer-delay-millis"),
+            "members", Set.of("id", "host", "client-port", "peer-port", "metrics-port"),
             "node", Set.of("id", "data-dir"),
             "client", Set.of("bind", "port", "connections-max", "io-threads"),
             "metrics", Set.of("bind", "port"),
@@ -77,18 +87,27 @@ public record ServerConfig(
     }
 
     public static ServerConfig load(Path file) {
+        return load(file, null);
+    }
+
+    /** Loads {@code file}; {@code nodeIdOverride} (if set) replaces node.id before validation. */
+    public static ServerConfig load(Path file, Integer nodeIdOverride) {
         try {
             if (Files.size(file) > CONFIG_SIZE_BYTES_MAX) {
                 throw new ConfigException(file + ": config larger than " + CONFIG_SIZE_BYTES_MAX + " bytes");
             }
-            return parse(Files.readString(file), file.toString());
+            return parse(Files.readString(file), file.toString(), nodeIdOverride);
         } catch (IOException e) {
             throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
         }
     }
 
-    @SuppressWarnings("unchecked")
     public static ServerConfig parse(String yamlText, String origin) {
+        return parse(yamlText, origin, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static ServerConfig parse(String yamlText, String origin, Integer nodeIdOverride) {
         Object root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
@@ -104,6 +123,8 @@ public record ServerConfig(
         Map<String, Object> metrics = reader.child(top, "metrics");
         Map<String, Object> storage = reader.child(top, "storage");
         Map<String, Object> read = reader.child(top, "read");
+        if (nodeIdOverride != null) node.put("id", nodeIdOverride);
+        int nodeId = (int) reader.number(node, "node.id", 1, 1, 255);
         String fsync = reader.string(storage, "storage.fsync", "always");
         if (!fsync.equals("always") && !fsync.equals("never")) {
             throw new ConfigException(origin + ": storage.fsync = '" + fsync
@@ -111,8 +132,8 @@ public record ServerConfig(
                     + " benchmarks only: acknowledged writes can be lost on power failure)");
         }
         return new ServerConfig(
-                (int) reader.number(node, "node.id", 1, 1, 255),
-                Path.of(reader.string(node, "node.data-dir", "data/node1")),
+                nodeId,
+                Path.of(reader.string(node, "node.data-dir", "data/node" + nodeId)),
                 reader.string(client, "client.bind", "127.0.0.1"),
                 (int) reader.number(client, "client.port", 6379, 0, PORT_MAX),
                 (int) reader.number(client, "client.connections-max", Limits.CONNECTIONS_COUNT_MAX,
@@ -126,8 +147,25 @@ public record ServerConfig(
                         BLOCK_CACHE_BYTES_MIN, BLOCK_CACHE_BYTES_MAX),
                 (int) reader.number(read, "read.threads", 2, 1, THREADS_MAX),
                 keyspaces(reader, top.get("keyspaces")),
-                members(reader, reader.child(top, "cluster").get("members"),
-                        (int) reader.number(node, "node.id", 1, 1, 255)));
+                members(reader, reader.child(top, "cluster").get("members"), nodeId),
+                cluster(reader, reader.child(top, "cluster")));
+    }
+
+    private static Cluster cluster(Reader reader, Map<String, Object> cluster) {
+        Cluster defaults = Cluster.DEFAULT;
+        int tickMillis = (int) reader.number(cluster, "cluster.tick-millis", defaults.tickMillis(), 1, 1_000);
+        int requestTimeoutMillis = (int) reader.number(cluster, "cluster.request-timeout-millis",
+                defaults.requestTimeoutMillis(), 100, 600_000);
+        int peerDelayMillis = (int) reader.number(cluster, "cluster.peer-delay-millis",
+                defaults.peerDelayMillis(), 0, 10_000);
+        // An election needs at least 10 ticks of silence: a request must outlive a failover.
+        if (requestTimeoutMillis < 40 * tickMillis) {
+            throw new ConfigException(reader.origin + ": cluster.request-timeout-millis = "
+                    + requestTimeoutMillis + " is below 40 ticks (" + 40 * tickMillis
+                    + " ms at cluster.tick-millis = " + tickMillis + "); a request would time out"
+                    + " during an ordinary leader election");
+        }
+        return new Cluster(tickMillis, requestTimeoutMillis, peerDelayMillis);
     }
 
     @SuppressWarnings("unchecked")
@@ -153,6 +191,7 @@ public record ServerConfig(
             String host = reader.string(entry, "cluster.members[" + id + "].host", "127.0.0.1");
             int clientPort = (int) reader.number(entry, "cluster.members[" + id + "].client-port", -1, 1, PORT_MAX);
             int peerPort = (int) reader.number(entry, "cluster.members[" + id + "].peer-port", -1, 1, PORT_MAX);
+            int metricsPort = (int) reader.number(entry, "cluster.members[" + id + "].metrics-port", 0, 0, PORT_MAX);
             if (!ids.add(id)) {
                 throw new ConfigException(reader.origin + ": cluster member id " + id + " is declared twice");
             }
@@ -160,7 +199,7 @@ public record ServerConfig(
                 throw new ConfigException(reader.origin + ": cluster member " + id + " reuses address "
                         + host + " port " + clientPort + " or " + peerPort + "; every port must be distinct");
             }
-            members.add(new Member(id, host, clientPort, peerPort));
+            members.add(new Member(id, host, clientPort, peerPort, metricsPort));
         }
         if (!ids.contains(nodeId)) {
             throw new ConfigException(reader.origin + ": node.id " + nodeId + " is not in cluster.members "

@@ -25,6 +25,11 @@ public final class ServerMain implements Callable<Integer> {
             description = "YAML config file (see README.md, Configuration).")
     Path config;
 
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "Overrides node.id, so one cluster config serves every node"
+                    + " (the data dir then defaults to data/node<ID>).")
+    Integer nodeId;
+
     @Option(names = "--port", paramLabel = "PORT", description = "Overrides client.port.")
     Integer port;
 
@@ -53,7 +58,7 @@ public final class ServerMain implements Callable<Integer> {
         ServerConfig effective;
         try {
             effective = withOverrides(config == null ? ServerConfig.embeddedDefault()
-                    : ServerConfig.load(config));
+                    : ServerConfig.load(config, nodeId));
         } catch (ConfigException e) {
             System.err.println("kv-server: invalid config: " + e.getMessage());
             return 2;
@@ -80,7 +85,7 @@ public final class ServerMain implements Callable<Integer> {
                 base.connectionsMax(), base.ioThreads(), base.metricsBind(),
                 metricsPort != null ? checkPort("--metrics-port", metricsPort) : base.metricsPort(),
                 base.fsync(), base.blockCacheBytes(), base.readThreads(), base.keyspaces(),
-                base.members());
+                base.members(), base.cluster());
     }
 
     private static int checkPort(String option, int port) {

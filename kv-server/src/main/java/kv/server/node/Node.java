@@ -1,6 +1,16 @@
 package kv.server.node;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import kv.server.Clock;
+import kv.server.consensus.ReplicaConfig;
+import kv.server.storage.rocksdb.RocksConsensusStore;
+import kv.server.transport.PeerAddress;
+import kv.server.transport.TransportMetrics;
+import kv.server.transport.netty.NettyPeerTransport;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import kv.server.cli.ServerConfig;
@@ -27,6 +37,7 @@ public final class Node implements AutoCloseable {
     private final RocksStorage storage;
     private final ReplicatedLog log;
     private final ReadPath reads;
+    private final NettyPeerTransport transport;
     private final RespServer resp;
     private final MetricsHttpServer metricsHttp;
 
@@ -35,9 +46,21 @@ public final class Node implements AutoCloseable {
         storage = new RocksStorage(config.dataDir(), config.blockCacheBytes());
         RocksStateStore state = new RocksStateStore(storage);
         KvStateMachine stateMachine = new KvStateMachine();
-        log = new SingleNodeLog(new RocksLogStore(storage), state, stateMachine, config.fsync(),
-                meters, config.nodeId());
-        reads = new LocalReadPath(state, stateMachine, config.readThreads(), config.nodeId());
+        ServerConfig.Member self = config.self();
+        ConsensusLog consensus = null;
+        if (self == null) {
+            log = new SingleNodeLog(new RocksLogStore(storage), state, stateMachine, config.fsync(),
+                    meters, config.nodeId());
+            reads = new LocalReadPath(state, stateMachine, config.readThreads(), config.nodeId());
+            transport = null;
+        } else {
+            consensus = startConsensus(config, state, stateMachine, meters);
+            log = consensus;
+            reads = consensus;
+            transport = startTransport(config, consensus);
+            consensus.start(transport);
+        }
+        ConsensusLog cluster = consensus;
         meters.gauge("kv.rocksdb.keys.estimated", null, storage,
                 s -> s.stateProperty("rocksdb.estimate-num-keys"));
         meters.gauge("kv.rocksdb.sst.size", "bytes", storage,
@@ -46,16 +69,55 @@ public final class Node implements AutoCloseable {
                 s -> s.stateProperty("rocksdb.cur-size-all-mem-tables"));
         meters.gauge("kv.log.applied.slot", null, log, ReplicatedLog::appliedSlot);
         ClientRegistry clients = new ClientRegistry();
-        NodeInfo info = new NodeInfo(config, meters, clients, log, state);
+        NodeInfo info = new NodeInfo(config, meters, clients, log, state,
+                cluster == null ? null : cluster::status);
         resp = new RespServer(new RespContext(config.keyspaces(), log, reads, meters, info,
                 configValues(config), config.connectionsMax(), clients),
-                config.clientBind(), config.clientPort(), config.ioThreads());
-        metricsHttp = config.metricsPort() == 0 ? null : new MetricsHttpServer(config.metricsBind(),
-                config.metricsPort(), meters, () -> "{\"status\":\"up\",\"node\":" + config.nodeId()
+                config.clientBind(), self == null ? config.clientPort() : self.clientPort(),
+                config.ioThreads());
+        int metricsPort = self == null ? config.metricsPort() : self.metricsPort();
+        metricsHttp = metricsPort == 0 ? null : new MetricsHttpServer(config.metricsBind(),
+                metricsPort, meters, () -> "{\"status\":\"up\",\"node\":" + config.nodeId()
                         + ",\"appliedSlot\":" + log.appliedSlot() + "}");
-        LOG.info("node={} role=single ready port={} metricsPort={} dataDir={} fsync={} keyspaces={}",
-                config.nodeId(), resp.port(), config.metricsPort(), config.dataDir(),
+        LOG.info("node={} role={} ready port={} metricsPort={} dataDir={} fsync={} keyspaces={}",
+                config.nodeId(), self == null ? "single" : "replica", resp.port(), metricsPort, config.dataDir(),
                 config.fsync() ? "always" : "never", config.keyspaces().all().size());
+    }
+
+    /** Members sorted by id: a member's index in this order is its consensus node index. */
+    private static List<ServerConfig.Member> byId(ServerConfig config) {
+        List<ServerConfig.Member> members = new ArrayList<>(config.members());
+        members.sort(Comparator.comparingInt(ServerConfig.Member::id));
+        return members;
+    }
+
+    private ConsensusLog startConsensus(ServerConfig config, RocksStateStore state,
+                                        KvStateMachine stateMachine, Meters meters) {
+        List<ServerConfig.Member> members = byId(config);
+        int[] nodeIdByIndex = new int[members.size()];
+        int selfIndex = -1;
+        for (int i = 0; i < members.size(); i++) {
+            nodeIdByIndex[i] = members.get(i).id();
+            if (members.get(i).id() == config.nodeId()) selfIndex = i;
+        }
+        int membersMask = (1 << members.size()) - 1;
+        ReplicaConfig replicaConfig = ReplicaConfig.defaults(selfIndex, membersMask);
+        return new ConsensusLog(replicaConfig, nodeIdByIndex,
+                new RocksConsensusStore(storage, config.fsync()), state, stateMachine, Clock.SYSTEM,
+                meters, TimeUnit.MILLISECONDS.toNanos(config.cluster().tickMillis()),
+                TimeUnit.MILLISECONDS.toNanos(config.cluster().requestTimeoutMillis()));
+    }
+
+    private static NettyPeerTransport startTransport(ServerConfig config, ConsensusLog consensus)
+            throws InterruptedException {
+        List<PeerAddress> peers = new ArrayList<>();
+        for (ServerConfig.Member member : config.members()) {
+            peers.add(new PeerAddress(member.id(), member.host(), member.peerPort()));
+        }
+        ServerConfig.Member self = config.self();
+        return new NettyPeerTransport(new PeerAddress(self.id(), self.host(), self.peerPort()),
+                peers, consensus::onFrame, TransportMetrics.NONE,
+                TimeUnit.MILLISECONDS.toNanos(config.cluster().peerDelayMillis()));
     }
 
     /** CONFIG GET answers; clients such as redis-benchmark ask for save and appendonly. */
@@ -84,6 +146,7 @@ public final class Node implements AutoCloseable {
         if (metricsHttp != null) metricsHttp.close();
         reads.close();
         log.close();
+        if (transport != null) transport.close();
         storage.close();
     }
 }

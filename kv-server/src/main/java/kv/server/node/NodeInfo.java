@@ -21,9 +21,12 @@ final class NodeInfo implements InfoSource {
     private final ClientRegistry clients;
     private final ReplicatedLog log;
     private final StateStore state;
+    /** Consensus status in a cluster; null on a single node. */
+    private final java.util.function.Supplier<ClusterStatus> cluster;
 
     NodeInfo(ServerConfig config, Meters meters, ClientRegistry clients, ReplicatedLog log,
-             StateStore state) {
+             StateStore state, java.util.function.Supplier<ClusterStatus> cluster) {
+        this.cluster = cluster;
         this.config = config;
         this.meters = meters;
         this.clients = clients;
@@ -59,11 +62,30 @@ final class NodeInfo implements InfoSource {
                     + log.appliedSlot() + "\r\n";
             case "stats" -> "# Stats\r\ntotal_commands_processed:" + meters.commandsCount()
                     + "\r\n";
-            case "replication" -> "# Replication\r\nrole:master\r\nconnected_slaves:0\r\n"
-                    + "synod_replicas:1\r\nsynod_applied_slot:" + log.appliedSlot() + "\r\n";
+            case "replication" -> replicationSection();
             case "keyspace" -> keyspaceSection();
             default -> "";
         };
+    }
+
+    /**
+     * Redis fields first (role: master on the leader, slave elsewhere, so tools keep working),
+     * then Synod's: consensus role, leader, ballot, chosen and applied slots.
+     */
+    private String replicationSection() {
+        if (cluster == null) {
+            return "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nsynod_role:single\r\n"
+                    + "synod_replicas:1\r\nsynod_applied_slot:" + log.appliedSlot() + "\r\n";
+        }
+        ClusterStatus status = cluster.get();
+        boolean leader = status.role().equals("leader");
+        return "# Replication\r\nrole:" + (leader ? "master" : "slave") + "\r\n"
+                + "synod_role:" + status.role() + "\r\nsynod_node_id:" + config.nodeId()
+                + "\r\nsynod_leader_id:" + status.leaderNodeId() + "\r\nsynod_ballot:" + status.ballot()
+                + "\r\nsynod_replicas:" + status.membersCount() + "\r\nsynod_chosen_below:"
+                + status.chosenBelow() + "\r\nsynod_applied_below:" + status.appliedBelow()
+                + "\r\nsynod_leader_changes:" + status.leaderChangesCount()
+                + "\r\nsynod_campaigns:" + status.campaignsCount() + "\r\n";
     }
 
     /** One line per keyspace; reads a single counter per keyspace (admin path, not hot). */

@@ -1,0 +1,9 @@
+package kv.server.node;
+
+/**
+ * What the node loop last published about consensus, for INFO replication, metrics and health.
+ * Immutable; the loop replaces it each turn that something changed.
+ */
+public record ClusterStatus(String role, int leaderNodeId, String ballot, long chosenBelow,
+                            long appliedBelow, int membersCount,
+                            long leaderChangesCount, long campaignsCount) {}

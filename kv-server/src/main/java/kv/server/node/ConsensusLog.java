@@ -1,0 +1,338 @@
+package kv.server.node;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import kv.server.Clock;
+import kv.server.Limits;
+import kv.server.command.Command;
+import kv.server.command.CommandCodec;
+import kv.server.command.Reply;
+import kv.server.consensus.Ballots;
+import kv.server.consensus.DurableState;
+import kv.server.consensus.Entry;
+import kv.server.consensus.EventLog;
+import kv.server.consensus.Message;
+import kv.server.consensus.MessageCodec;
+import kv.server.consensus.MessageType;
+import kv.server.consensus.ProposeResult;
+import kv.server.consensus.Ready;
+import kv.server.consensus.Replica;
+import kv.server.consensus.ReplicaConfig;
+import kv.server.consensus.Role;
+import kv.server.consensus.ValueKind;
+import kv.server.log.LogMetrics;
+import kv.server.log.ReadPath;
+import kv.server.log.ReplicatedLog;
+import kv.server.statemachine.KvStateMachine;
+import kv.server.statemachine.StateWrites;
+import kv.server.storage.StateStore;
+import kv.server.storage.rocksdb.RocksConsensusStore;
+import kv.server.transport.Frame;
+import kv.server.transport.PeerTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Multi-Paxos log behind {@link ReplicatedLog}: one node-loop thread owns the {@link Replica}
+ * and drives it as etcd-io/raft's contract says — drain inputs (bounded), tick, persist the Ready
+ * in one synced WriteBatch, then send, then apply, then answer (STYLE.md section 1).
+ *
+ * <p>Any node takes commands: a follower forwards them to the leader and answers once they are
+ * chosen and applied locally, so plain Redis clients never see a redirect. Every command carries
+ * this node's incarnation id and a sequence, which is how the applying node finds the client to
+ * answer. Reads travel through the log as well (linearizable; the quorum-lease issue makes them
+ * local). Every wait is bounded by {@code requestTimeoutNanos}: -CLUSTERDOWN if the command never
+ * left this node, -UNKNOWN if it may have been applied.
+ */
+public final class ConsensusLog implements ReplicatedLog, ReadPath {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsensusLog.class);
+    /** Frame type of a client command forwarded by a follower to the leader. */
+    static final int FRAME_FORWARD = 20;
+
+    private sealed interface Input permits Proposal, Inbound {}
+
+    private record Proposal(Command command, ReplicatedLog.Callback callback) implements Input {}
+
+    private record Inbound(Frame frame) implements Input {}
+
+    private final ArrayBlockingQueue<Input> inbound = new ArrayBlockingQueue<>(Limits.INBOUND_QUEUE_COUNT_MAX);
+    private final Replica replica;
+    private final KvStateMachine stateMachine;
+    private final StateStore state;
+    private final RocksConsensusStore store;
+    private final Clock clock;
+    private final LogMetrics metrics;
+    private final int[] nodeIdByIndex;
+    private final int selfIndex;
+    private final long tickNanos;
+    private final long requestTimeoutNanos;
+    /** Marks this process's proposals; negative so it never collides with client sessions. */
+    private final long incarnationId = new SecureRandom().nextLong() | Long.MIN_VALUE;
+    private final PendingReplies pending = new PendingReplies();
+    /** Proposals waiting for a leader to be known; routed as soon as one is. */
+    private final List<Command> waitingForLeader = new ArrayList<>();
+    private final Reply unknown;
+    private final Reply clusterDown;
+    private final Thread thread;
+    private PeerTransport transport;
+    private long sequence;
+    private volatile boolean running = true;
+    private volatile ClusterStatus status;
+    private long leaderChangesCount;
+    private int lastLeaderIndex = -1;
+
+    public ConsensusLog(ReplicaConfig config, int[] nodeIdByIndex, RocksConsensusStore store,
+                        StateStore state, KvStateMachine stateMachine, Clock clock, LogMetrics metrics,
+                        long tickNanos, long requestTimeoutNanos) {
+        this.nodeIdByIndex = nodeIdByIndex;
+        this.selfIndex = config.nodeIndex();
+        this.store = store;
+        this.state = state;
+        this.stateMachine = stateMachine;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.tickNanos = tickNanos;
+        this.requestTimeoutNanos = requestTimeoutNanos;
+        long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos);
+        this.unknown = Reply.error("UNKNOWN the command reached the leader but no result came back"
+                + " within " + timeoutMillis + " ms; it may or may not have been applied: read"
+                + " the key back, or retry with the same client session");
+        this.clusterDown = Reply.error("CLUSTERDOWN no leader with a majority is reachable from"
+                + " node " + nodeIdByIndex[selfIndex] + " within " + timeoutMillis
+                + " ms; the command was not applied; retry later");
+        DurableState restored = store.load(state.appliedSlot(), config.membersMask());
+        this.replica = new Replica(config, restored, eventLog(nodeIdByIndex[selfIndex]),
+                new SplittableRandom(new SecureRandom().nextLong()));
+        publishStatus();
+        this.thread = new Thread(this::run, "node-" + nodeIdByIndex[selfIndex] + "-consensus");
+    }
+
+    /** Connects the transport (built with {@link #onFrame} as its receiver) and starts the loop. */
+    public void start(PeerTransport transport) {
+        this.transport = transport;
+        thread.start();
+    }
+
+    private static EventLog eventLog(int nodeId) {
+        return new EventLog() {
+            @Override
+            public void info(String line) {
+                LOG.info("node={} {}", nodeId, line);
+            }
+
+            @Override
+            public void warn(String line) {
+                LOG.warn("node={} {}", nodeId, line);
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- inputs (any thread)
+
+    @Override
+    public void propose(Command command, ReplicatedLog.Callback callback) {
+        if (!running) {
+            callback.onReply(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
+        } else if (!inbound.offer(new Proposal(command, callback))) {
+            metrics.onRejectedBusy();
+            callback.onReply(Reply.error("BUSY the node's proposal queue is full; retry with backoff"));
+        }
+    }
+
+    @Override
+    public void read(List<Command> commands, ReadPath.Callback callback) {
+        Reply[] replies = new Reply[commands.size()];
+        AtomicInteger remaining = new AtomicInteger(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            int index = i;
+            propose(commands.get(i), reply -> {
+                replies[index] = reply;
+                if (remaining.decrementAndGet() == 0) callback.onReplies(List.of(replies));
+            });
+        }
+    }
+
+    /** Receives a peer frame on a transport thread; a full queue drops it (Paxos retransmits). */
+    public void onFrame(Frame frame) {
+        inbound.offer(new Inbound(frame));
+    }
+
+    @Override
+    public long appliedSlot() {
+        return state.appliedSlot();
+    }
+
+    public ClusterStatus status() {
+        return status;
+    }
+
+    // ---------------------------------------------------------------- the node loop
+
+    private void run() {
+        long nextTickNanos = clock.monotonicNanos() + tickNanos;
+        List<Input> drained = new ArrayList<>(Limits.INBOUND_DRAIN_COUNT_MAX);
+        while (running) {
+            try {
+                long waitNanos = Math.max(0, nextTickNanos - clock.monotonicNanos());
+                Input first = replica.hasReady() ? inbound.poll() : inbound.poll(waitNanos, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    drained.add(first);
+                    inbound.drainTo(drained, Limits.INBOUND_DRAIN_COUNT_MAX - 1);
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+            for (Input input : drained) handle(input);
+            drained.clear();
+            long now = clock.monotonicNanos();
+            while (now >= nextTickNanos) {
+                replica.tick();
+                nextTickNanos += tickNanos;
+            }
+            routeWaiting();
+            if (replica.hasReady()) processReady();
+            pending.expire(now, unknown, clusterDown);
+            publishStatus();
+        }
+        pending.failAll(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
+    }
+
+    private void handle(Input input) {
+        if (input instanceof Proposal proposal) {
+            Command command = proposal.command();
+            Command stamped = new Command(command.type(), command.keyspaceIndex(), command.args(),
+                    incarnationId, ++sequence);
+            pending.add(sequence, new PendingReplies.Pending(proposal.callback(),
+                    clock.monotonicNanos() + requestTimeoutNanos));
+            route(stamped);
+        } else {
+            onInbound(((Inbound) input).frame());
+        }
+    }
+
+    /** Proposes at the leader, forwards from a follower, or waits until a leader is known. */
+    private void route(Command command) {
+        byte[] encoded = CommandCodec.encode(List.of(command));
+        if (replica.role() == Role.LEADER) {
+            ProposeResult result = replica.propose(encoded);
+            switch (result) {
+                case QUEUED -> markSent(command);
+                case BUSY -> pending.complete(command.sequence(), Reply.error(
+                        "BUSY the leader's proposal queue is full; retry with backoff"));
+                case TOO_LARGE -> pending.complete(command.sequence(), Reply.error(
+                        "LIMIT command of " + encoded.length + " bytes exceeds the batch size max "
+                                + Limits.BATCH_SIZE_BYTES_MAX + " bytes"));
+                case NOT_LEADER -> waitingForLeader.add(command);
+            }
+            return;
+        }
+        int leader = replica.leaderIndex();
+        if (leader >= 0 && leader != selfIndex && transport.send(nodeIdByIndex[leader], FRAME_FORWARD, encoded)) {
+            markSent(command);
+        } else {
+            waitingForLeader.add(command);
+        }
+    }
+
+    private void markSent(Command command) {
+        if (command.clientId() != incarnationId) return; // forwarded from another node
+        PendingReplies.Pending entry = pending.get(command.sequence());
+        if (entry != null) entry.sent = true;
+    }
+
+    private void routeWaiting() {
+        if (waitingForLeader.isEmpty()) return;
+        int leader = replica.leaderIndex();
+        if (leader < 0 && replica.role() != Role.LEADER) return;
+        List<Command> retry = new ArrayList<>(waitingForLeader);
+        waitingForLeader.clear();
+        for (Command command : retry) {
+            if (command.clientId() != incarnationId || pending.get(command.sequence()) != null) {
+                route(command);
+            }
+        }
+        // Commands still without a leader stay queued; their pending deadline bounds the wait.
+    }
+
+    private void onInbound(Frame frame) {
+        if (frame.type() == FRAME_FORWARD) {
+            if (replica.role() == Role.LEADER) {
+                replica.propose(frame.body()); // if refused, the origin times out with -UNKNOWN
+            }
+            return;
+        }
+        MessageType type = MessageCodec.messageType(frame.type());
+        Message message = type == null ? null : MessageCodec.decode(type, frame.body());
+        if (message == null || message.to() != selfIndex || message.from() >= nodeIdByIndex.length
+                || nodeIdByIndex[message.from()] != frame.fromNodeId()) {
+            LOG.warn("node={} dropped a malformed or misaddressed frame type={} from={}",
+                    nodeIdByIndex[selfIndex], frame.type(), frame.fromNodeId());
+            return;
+        }
+        replica.step(message);
+    }
+
+    /** Persist, then send, then apply, then advance (the Ready contract). */
+    private void processReady() {
+        Ready ready = replica.ready();
+        long start = clock.monotonicNanos();
+        store.persist(ready, replica.membersMask());
+        long persisted = clock.monotonicNanos();
+        for (Message message : ready.messagesToSend()) {
+            transport.send(nodeIdByIndex[message.to()], MessageCodec.frameType(message.type()),
+                    MessageCodec.encode(message));
+        }
+        transport.flush();
+        int applied = 0;
+        for (Entry entry : ready.entriesToApply()) applied += apply(entry);
+        replica.advance(ready);
+        if (ready.mustPersist() || applied > 0) {
+            metrics.onBatch(applied, 0, persisted - start, clock.monotonicNanos() - persisted);
+        }
+    }
+
+    /** Applies one chosen slot and answers the commands that originated here. */
+    private int apply(Entry entry) {
+        long position = entry.slot() + 1; // the state store keeps "applied below"
+        if (entry.value().kind() != ValueKind.COMMANDS) {
+            state.write(position, new StateWrites(List.of()));
+            return 0;
+        }
+        List<Command> commands = new ArrayList<>(entry.value().commands().length);
+        for (byte[] encoded : entry.value().commands()) commands.addAll(CommandCodec.decode(encoded));
+        KvStateMachine.Applied result = stateMachine.apply(position, commands, state.live());
+        state.write(position, result.writes());
+        for (int i = 0; i < commands.size(); i++) {
+            Command command = commands.get(i);
+            if (command.clientId() == incarnationId) pending.complete(command.sequence(), result.replies().get(i));
+        }
+        return commands.size();
+    }
+
+    private void publishStatus() {
+        int leader = replica.role() == Role.LEADER ? selfIndex : replica.leaderIndex();
+        if (leader != lastLeaderIndex) {
+            if (leader >= 0) leaderChangesCount++;
+            lastLeaderIndex = leader;
+        }
+        status = new ClusterStatus(replica.role().name().toLowerCase(java.util.Locale.ROOT),
+                leader >= 0 ? nodeIdByIndex[leader] : 0, Ballots.toString(replica.ballot()),
+                replica.chosenBelow(), replica.appliedBelow(), Integer.bitCount(replica.membersMask()),
+                leaderChangesCount, replica.stats().campaignsCount);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
