@@ -2,14 +2,16 @@
 # Starts, stops and inspects a local Synod deployment on loopback. Processes are tracked by PID
 # files under run/ and stopped by PID only.
 #
-#   scripts/cluster.sh start [CONFIG]   build if needed, start, wait until it answers PING
+#   scripts/cluster.sh start [3|5|1]    build if needed, start a 3-node (default), 5-node or
+#                                       single-node deployment, wait until every node answers PING
 #   scripts/cluster.sh stop             stop every node started from here (SIGTERM, then SIGKILL)
-#   scripts/cluster.sh status           show which nodes run and where
+#   scripts/cluster.sh status           show which nodes run, their role and the leader
 #   scripts/cluster.sh kill N           kill -9 node N (for recovery drills)
-#   scripts/cluster.sh restart N        restart node N with its last config
+#   scripts/cluster.sh restart N        restart node N with its config
 #
-# Until the multi-node cluster lands, a deployment is one node (default: the embedded config,
-# 127.0.0.1:6379, data in data/node1).
+# Nodes use config/cluster-3.yaml or config/cluster-5.yaml (config/single.yaml for 1); node N
+# keeps its data in data/nodeN and logs to run/nodeN.log. Clients connect to 127.0.0.1 on port
+# 6379 + N - 1; any node takes reads and writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -33,9 +35,10 @@ node_pid() { # prints the PID of node $1 if it runs
   echo "$pid"
 }
 
-port_of() { # client port from a config file, default 6379
+port_of() { # $1 config, $2 node id: the node's client port (member entry, else client.port)
   local port
-  port=$(awk '/^client:/{c=1;next} /^[^ ]/{c=0} c && $1=="port:"{print $2; exit}' "$1" 2>/dev/null || true)
+  port=$(grep -E "\{id: $2," "$1" | sed -E 's/.*client-port: *([0-9]+).*/\1/' | head -n 1)
+  [ -n "$port" ] || port=$(awk '/^client:/{c=1;next} /^[^ ]/{c=0} c && $1=="port:"{print $2; exit}' "$1")
   echo "${port:-6379}"
 }
 
@@ -43,7 +46,7 @@ wait_for_ping() { # $1 port, $2 pid
   local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
   while [ $SECONDS -lt $deadline ]; do
     if ! kill -0 "$2" 2>/dev/null; then return 1; fi
-    if exec 3<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null; then
+    if { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
       printf 'PING\r\n' >&3
       local reply=""
       read -r -t 2 reply <&3 || true
@@ -55,21 +58,23 @@ wait_for_ping() { # $1 port, $2 pid
   return 1
 }
 
-start_node() { # $1 node number, $2 config file or "" for the embedded default
+launch_node() { # $1 node number, $2 config file: starts it in the background
   local n=$1 config=$2
   if pid=$(node_pid "$n"); then echo "node $n already runs (pid $pid)"; return 0; fi
   mkdir -p "$RUN_DIR"
-  local args=()
-  local port=6379
-  if [ -n "$config" ]; then args+=(--config "$config"); port=$(port_of "$config"); fi
   echo "$config" > "$RUN_DIR/node$n.config"
   nohup java ${SYNOD_JAVA_OPTS:-} -cp "$JAR:$ROOT/kv-server/target/lib/*" kv.server.cli.ServerMain \
-    "${args[@]}" > "$RUN_DIR/node$n.log" 2>&1 &
-  local pid=$!
-  echo "$pid" > "$RUN_DIR/node$n.pid"
+    --config "$config" --node-id "$n" > "$RUN_DIR/node$n.log" 2>&1 &
+  echo $! > "$RUN_DIR/node$n.pid"
+}
+
+await_node() { # $1 node number: waits until it answers PING
+  local n=$1 config pid port
+  config=$(cat "$RUN_DIR/node$n.config")
+  pid=$(cat "$RUN_DIR/node$n.pid")
+  port=$(port_of "$config" "$n")
   if wait_for_ping "$port" "$pid"; then
-    echo "node $n is up (pid $pid), log: run/node$n.log"
-    echo "connect: redis-cli -p $port"
+    echo "node $n is up (pid $pid): redis-cli -p $port    log: run/node$n.log"
   else
     echo "node $n did not answer PING within ${START_TIMEOUT_SECONDS}s; last log lines:" >&2
     tail -n 20 "$RUN_DIR/node$n.log" >&2 || true
@@ -93,10 +98,23 @@ stop_node() { # $1 node number
 
 nodes() { ls "$RUN_DIR"/node*.pid 2>/dev/null | sed 's/.*node\([0-9]*\)\.pid/\1/' || true; }
 
+config_for() { # $1 node count
+  case "$1" in
+    1) echo "config/single.yaml" ;;
+    3|5) echo "config/cluster-$1.yaml" ;;
+    *) echo "unsupported node count $1: use 1, 3 or 5" >&2; exit 2 ;;
+  esac
+}
+
 case "${1:-}" in
   start)
+    count=${2:-3}
+    config=$(config_for "$count")
     build_if_needed
-    start_node 1 "${2:-}"
+    for n in $(seq 1 "$count"); do launch_node "$n" "$config"; done
+    for n in $(seq 1 "$count"); do await_node "$n"; done
+    echo "Synod is up with $count node(s). Connect to any: redis-cli -p 6379"
+    echo "Stop: scripts/cluster.sh stop    Status: scripts/cluster.sh status"
     ;;
   stop)
     for n in $(nodes); do stop_node "$n"; done
@@ -105,7 +123,13 @@ case "${1:-}" in
     found=0
     for n in $(nodes); do
       found=1
-      if pid=$(node_pid "$n"); then echo "node $n: running (pid $pid)"; else echo "node $n: stopped"; fi
+      if pid=$(node_pid "$n"); then
+        port=$(port_of "$(cat "$RUN_DIR/node$n.config")" "$n")
+        role=$(redis-cli -p "$port" info replication 2>/dev/null | tr -d '\r' | grep -E '^synod_(role|leader_id):' | tr '\n' ' ' || true)
+        echo "node $n: running (pid $pid) port $port ${role}"
+      else
+        echo "node $n: stopped"
+      fi
     done
     [ $found = 1 ] || echo "no nodes started from here"
     ;;
@@ -115,11 +139,13 @@ case "${1:-}" in
     ;;
   restart)
     n=${2:?usage: scripts/cluster.sh restart N}
+    config=$(cat "$RUN_DIR/node$n.config" 2>/dev/null || config_for 3)
     stop_node "$n"
-    start_node "$n" "$(cat "$RUN_DIR/node$n.config" 2>/dev/null || true)"
+    launch_node "$n" "$config"
+    await_node "$n"
     ;;
   *)
-    sed -n '2,14p' "$0"
+    sed -n '2,16p' "$0"
     exit 2
     ;;
 esac
