@@ -72,7 +72,6 @@ final class Driver {
             long count = measurements.drain(wasMeasuring,
                     (nowNanos - measureStartNanos) / 1e9, (nowNanos - lastTickNanos) / 1e9);
             if (!wasMeasuring && nowNanos - startNanos >= warmupSeconds * SECOND_NANOS) {
-                measurements.clearErrorSamples();
                 measureStartNanos = nowNanos;
                 control.measuring = true;
             }

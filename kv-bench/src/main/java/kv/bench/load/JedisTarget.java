@@ -8,6 +8,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -30,6 +31,7 @@ final class JedisTarget implements Target {
         this.clientConfig = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(BenchLimits.SOCKET_TIMEOUT_MILLIS)
                 .socketTimeoutMillis(BenchLimits.SOCKET_TIMEOUT_MILLIS)
+                .protocol(RedisProtocol.RESP2) // as YCSB; no HELLO handshake per connection
                 .build();
     }
 

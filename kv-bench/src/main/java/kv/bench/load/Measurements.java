@@ -18,6 +18,7 @@ import org.HdrHistogram.Recorder;
 final class Measurements {
     private static final OperationType[] TYPES = OperationType.values();
     private static final int SIGNIFICANT_DIGITS = 3;
+    private static final double SERIES_INTERVAL_SECONDS_MIN = 0.5;
 
     /** One point of the throughput series: one reporting interval (about one second). */
     record SeriesPoint(double elapsedSeconds, double operationsPerSecond, long errorCount,
@@ -82,9 +83,13 @@ final class Measurements {
             }
         }
         long count = intervalAll.getTotalCount();
+        if (!measuring) clearErrorSamples(); // warm-up's samples would mislead the report
         if (measuring) {
             totalAll.add(intervalAll);
-            if (series.size() < BenchLimits.DURATION_SECONDS_MAX + 1) {
+            // A final sliver (workers stopping) would plot as a misleading dip; its operations
+            // are in the totals all the same.
+            if (intervalSeconds >= SERIES_INTERVAL_SECONDS_MIN
+                    && series.size() < BenchLimits.DURATION_SECONDS_MAX + 1) {
                 series.add(new SeriesPoint(elapsedSeconds,
                         intervalSeconds > 0 ? count / intervalSeconds : 0, errorCount,
                         millis(intervalAll, 50), millis(intervalAll, 99)));
@@ -93,8 +98,7 @@ final class Measurements {
         return count;
     }
 
-    /** Discards the error samples gathered so far (warm-up's), keeping the counts' reset. */
-    void clearErrorSamples() {
+    private void clearErrorSamples() {
         synchronized (errorSamples) {
             errorSamples.clear();
         }
