@@ -105,13 +105,15 @@ SUMMARY="$RESULTS_DIR/summary.txt"
 ycsb() { # name port phase workload [extra args]
   local name=$1 port=$2 phase=$3 workload=$4; shift 4
   local bound=$((DURATION_SECONDS + WARMUP_SECONDS + RUN_SLACK_SECONDS))
-  echo "$(date -u +%T) $name $phase $workload ..." >&2
+  local log="$RESULTS_DIR/$name-$workload-run.log"
+  [ "$phase" = load ] && log="$RESULTS_DIR/$name-load.log"
+  echo "$(date -u +%T) $name $phase $([ "$phase" = load ] || echo "$workload") ..." >&2
   timeout --signal=TERM --kill-after=10 "$bound" \
     java -cp "$BENCH_JAR" kv.bench.load.YcsbMain --port "$port" --target-name "$name" \
       --phase "$phase" --workload "$workload" --records "$RECORDS" --threads "$THREADS" \
-      --output-dir "$RESULTS_DIR" --quiet "$@" 2> "$RESULTS_DIR/$name-$workload-$phase.log" \
+      --output-dir "$RESULTS_DIR" --quiet "$@" 2> "$log" \
     | grep '^SUMMARY' | tee -a "$SUMMARY" >&2 \
-    || echo "$name $phase $workload failed; see $RESULTS_DIR/$name-$workload-$phase.log" >&2
+    || echo "$name $phase $workload failed; see $log" >&2
 }
 
 for system in synod redis; do
@@ -147,4 +149,4 @@ TABLE="$RESULTS_DIR/table.md"
 } > "$TABLE"
 cat "$TABLE"
 echo >&2
-echo "results: $RESULTS_DIR (table.md, summary.txt, <system>-<workload>-<phase>.json/.html)" >&2
+echo "results: $RESULTS_DIR (table.md, summary.txt, <system>-load.* and <system>-<workload>-run.* JSON/HTML)" >&2

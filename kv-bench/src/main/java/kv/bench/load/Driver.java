@@ -95,7 +95,12 @@ final class Driver {
 
     private List<TargetConnection> connect(int threadCount) {
         List<TargetConnection> connections = new ArrayList<>(threadCount);
-        for (int i = 0; i < threadCount; i++) connections.add(target.connect());
+        try {
+            for (int i = 0; i < threadCount; i++) connections.add(target.connect());
+        } catch (RuntimeException e) {
+            for (TargetConnection connection : connections) closeQuietly(connection);
+            throw e;
+        }
         return connections;
     }
 

@@ -168,8 +168,8 @@ final class HtmlReport {
             for (double y : line.ys()) yMax = Math.max(yMax, y);
         }
         if (xTicks != null) for (Tick tick : xTicks) xMax = Math.max(xMax, tick.value());
-        xMax = xMax > 0 ? xMax : 1;
-        yMax = yMax > 0 ? yMax * 1.1 : 1;
+        xMax = xTicks != null ? xMax : niceMax(xMax);
+        yMax = niceMax(yMax * 1.05);
         int plotWidth = WIDTH - MARGIN_LEFT - MARGIN_RIGHT;
         int plotHeight = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM;
         out.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\""
@@ -225,20 +225,37 @@ final class HtmlReport {
         out.append("\"/>\n");
     }
 
+    /** Tick spacing of 1, 2 or 5 times a power of ten, about five ticks up to max. */
+    static double niceStep(double max) {
+        double raw = max / 5;
+        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        double fraction = raw / magnitude;
+        double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
+        return nice * magnitude;
+    }
+
+    /** The axis end: max rounded up to a whole tick step (1 for an empty chart). */
+    static double niceMax(double max) {
+        if (!(max > 0)) return 1;
+        double step = niceStep(max);
+        return Math.ceil(max / step - 1e-9) * step;
+    }
+
     private static List<Tick> evenTicks(double max) {
-        List<Tick> ticks = new ArrayList<>(6);
-        for (int i = 0; i <= 5; i++) {
-            double value = max * i / 5;
-            ticks.add(new Tick(value, format(value)));
+        double step = niceStep(max);
+        List<Tick> ticks = new ArrayList<>(12);
+        for (int i = 0; i * step <= max * (1 + 1e-9) && i <= 10; i++) {
+            ticks.add(new Tick(i * step, format(i * step)));
         }
         return ticks;
     }
 
     private static String format(double value) {
-        if (value >= 100 || value == Math.rint(value)) {
+        if (value >= 100 || Math.abs(value - Math.rint(value)) < 1e-9) {
             return String.format(Locale.ROOT, "%.0f", value);
         }
-        return String.format(Locale.ROOT, value >= 1 ? "%.2f" : "%.3f", value);
+        String text = String.format(Locale.ROOT, value >= 1 ? "%.2f" : "%.3f", value);
+        return text.replaceAll("0+$", "");
     }
 
     static String escape(String text) {

@@ -42,7 +42,15 @@ final class JedisTarget implements Target {
 
     @Override
     public TargetConnection connect() {
-        return new Connection(new Jedis(address, clientConfig));
+        Jedis jedis = new Jedis(address, clientConfig);
+        try {
+            jedis.ping(); // fail before the run, not as one error per operation
+        } catch (RuntimeException e) {
+            jedis.close();
+            throw new IllegalStateException("cannot reach " + name + " at " + address + ": "
+                    + e.getMessage(), e);
+        }
+        return new Connection(jedis);
     }
 
     @Override

@@ -113,8 +113,8 @@ public final class YcsbMain implements Callable<Integer> {
     @Option(names = "--output-dir", description = "Writes <name>.json and <name>.html per phase.")
     Path outputDirectory;
 
-    @Option(names = "--run-name", description = "Base name of the report files"
-            + " (default <target-name>-<workload>).")
+    @Option(names = "--run-name", description = "Prefix of the report files, followed by"
+            + " -load or -<workload>-run (default: the target name).")
     String runName;
 
     @Option(names = "--quiet", description = "No progress lines (SUMMARY lines still print).")
@@ -144,6 +144,9 @@ public final class YcsbMain implements Callable<Integer> {
             if (phase != Phase.RUN) failedPhases += report(driver.load(), System.out);
             if (phase != Phase.LOAD) failedPhases += report(driver.run(), System.out);
             return failedPhases == 0 ? 0 : 1;
+        } catch (IllegalStateException e) {
+            System.err.println("ycsb: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -248,8 +251,10 @@ public final class YcsbMain implements Callable<Integer> {
         out.flush();
         if (outputDirectory != null) {
             Files.createDirectories(outputDirectory);
-            String base = (runName != null ? runName
-                    : targetName + "-" + workload.label().toLowerCase(Locale.ROOT))
+            // The load phase is the same for every workload: <name>-load, <name>-<workload>-run.
+            String base = (runName != null ? runName : targetName)
+                    + (result.phase().equals("load") ? ""
+                            : "-" + workload.label().toLowerCase(Locale.ROOT))
                     + "-" + result.phase();
             Files.writeString(outputDirectory.resolve(base + ".json"), JsonReport.render(result),
                     StandardCharsets.UTF_8);
