@@ -57,7 +57,8 @@ public final class YcsbMain implements Callable<Integer> {
     Phase phase;
 
     @Option(names = "--records", defaultValue = "100000",
-            description = "Records loaded, and the key range of the run (default ${DEFAULT-VALUE}).")
+            description = "Records loaded, and the key range of the run"
+                    + " (default ${DEFAULT-VALUE}).")
     long recordCount;
 
     @Option(names = "--operations", defaultValue = "0",

@@ -68,7 +68,8 @@ class ReportTest {
         String json = JsonReport.render(sampleResult());
         JSONObject root = new JSONObject(json);
         assertThat(root.getString("target")).isEqualTo("synod");
-        assertThat(root.getJSONObject("config").getString("workload")).isEqualTo("A <update heavy>");
+        assertThat(root.getJSONObject("config").getString("workload"))
+                .isEqualTo("A <update heavy>");
         JSONObject read = root.getJSONObject("operations").getJSONObject("READ");
         assertThat(read.getLong("count")).isEqualTo(1010);
         assertThat(read.getLong("errors")).isZero();
