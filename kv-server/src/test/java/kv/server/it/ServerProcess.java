@@ -68,6 +68,18 @@ public final class ServerProcess implements AutoCloseable {
             this.name = name;
             return this;
         }
+
+        /** One replica of a cluster: its id, the shared members block and its client port. */
+        int nodeId;
+        String clusterYaml;
+        int clientPort;
+
+        public Options member(int nodeId, String clusterYaml, int clientPort) {
+            this.nodeId = nodeId;
+            this.clusterYaml = clusterYaml;
+            this.clientPort = clientPort;
+            return this;
+        }
     }
 
     private final Options options;
@@ -100,7 +112,7 @@ public final class ServerProcess implements AutoCloseable {
         OPEN.add(server);
         // A picked port can be taken by someone else before the server binds it: retry a few times.
         for (int attempt = 1; ; attempt++) {
-            server.port = freePort();
+            server.port = options.clientPort > 0 ? options.clientPort : freePort();
             server.metricsPort = freePort();
             try {
                 server.launch();
@@ -202,6 +214,10 @@ public final class ServerProcess implements AutoCloseable {
         command.add(config.toString());
         command.add("--port");
         command.add(Integer.toString(port));
+        if (options.nodeId > 0) {
+            command.add("--node-id");
+            command.add(Integer.toString(options.nodeId));
+        }
         command.add("--metrics-port");
         command.add(Integer.toString(metricsPort));
         command.add("--data-dir");
@@ -291,6 +307,7 @@ public final class ServerProcess implements AutoCloseable {
         y.append("  io-threads: 2\n");
         y.append("metrics:\n  bind: 127.0.0.1\n");
         y.append("storage:\n  fsync: ").append(o.fsync ? "always" : "never").append('\n');
+        if (o.clusterYaml != null) y.append(o.clusterYaml);
         y.append("keyspaces:\n");
         y.append("  - name: default\n    index: 0\n    mode: strong\n");
         y.append("  - name: second\n    index: 1\n    mode: strong\n");

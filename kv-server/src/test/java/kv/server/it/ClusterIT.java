@@ -1,0 +1,153 @@
+package kv.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A real 3-node cluster (DESIGN.md "Strong write path", issue 4): a write acknowledged by any
+ * node is readable through every node; the cluster keeps serving after kill -9 of the leader;
+ * every acknowledged write survives kill -9 of all nodes; a minority answers a clear error
+ * within the request timeout instead of hanging.
+ */
+@ExtendWith(ServerLogOnFailure.class)
+class ClusterIT {
+    private static final Duration FAILOVER_DEADLINE = Duration.ofSeconds(20);
+    private static final int REQUEST_TIMEOUT_MILLIS = 2_000;
+    private ClusterProcesses cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) cluster.close();
+    }
+
+    private static Object call(ServerProcess node, Object... args) throws IOException {
+        try (Resp resp = node.connect()) {
+            return text(resp.call(args));
+        }
+    }
+
+    /** Bulk replies as strings, recursively, so assertions read naturally. */
+    private static Object text(Object reply) {
+        if (reply instanceof byte[] bytes) return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        if (reply instanceof List<?> list) return list.stream().map(ClusterIT::text).toList();
+        return reply;
+    }
+
+    /** Retries until the node answers without an error, within a deadline (leader election). */
+    private static Object callUntilOk(ServerProcess node, Object... args) throws Exception {
+        long deadline = System.nanoTime() + FAILOVER_DEADLINE.toNanos();
+        Object reply = null;
+        while (System.nanoTime() < deadline) {
+            reply = call(node, args);
+            if (!(reply instanceof Resp.Err)) return reply;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no success within " + FAILOVER_DEADLINE + "; last reply " + Resp.show(reply));
+    }
+
+    private int leaderId() throws IOException {
+        for (int id = 1; id <= cluster.nodes.size(); id++) {
+            ServerProcess node = cluster.node(id);
+            if (!node.isAlive()) continue;
+            String info = (String) call(node, "INFO", "replication");
+            if (info.contains("synod_role:leader")) return id;
+        }
+        return 0;
+    }
+
+    private int awaitLeader() throws Exception {
+        long deadline = System.nanoTime() + FAILOVER_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            int leader = leaderId();
+            if (leader > 0) return leader;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no leader within " + FAILOVER_DEADLINE);
+    }
+
+    @Test
+    void writesThroughAnyNodeAreReadableThroughEveryNode() throws Exception {
+        cluster = new ClusterProcesses(3, false, REQUEST_TIMEOUT_MILLIS);
+        awaitLeader();
+        for (int i = 0; i < 30; i++) {
+            ServerProcess writer = cluster.node(1 + i % 3);
+            assertThat(callUntilOk(writer, "SET", "k" + i, "v" + i)).isEqualTo("OK");
+            for (ServerProcess reader : cluster.nodes) {
+                assertThat(call(reader, "GET", "k" + i)).isEqualTo("v" + i);
+            }
+        }
+        assertThat(call(cluster.node(2), "INCR", "n")).isEqualTo(1L);
+        assertThat(call(cluster.node(3), "INCR", "n")).isEqualTo(2L);
+        try (Resp resp = cluster.node(3).connect()) {
+            assertThat(text(resp.call("MULTI"))).isEqualTo("OK");
+            assertThat(text(resp.call("INCR", "n"))).isEqualTo("QUEUED");
+            assertThat(text(resp.call("HSET", "h", "f", "v"))).isEqualTo("QUEUED");
+            assertThat(text(resp.call("EXEC"))).isEqualTo(List.of(3L, 1L));
+        }
+        assertThat(call(cluster.node(1), "HGET", "h", "f")).isEqualTo("v");
+    }
+
+    @Test
+    void survivesKillOfTheLeaderAndTheOldLeaderCatchesUp() throws Exception {
+        cluster = new ClusterProcesses(3, true, REQUEST_TIMEOUT_MILLIS);
+        int leader = awaitLeader();
+        List<String> acknowledged = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            callUntilOk(cluster.node(leader), "SET", "before" + i, "x");
+            acknowledged.add("before" + i);
+        }
+        cluster.node(leader).kill9();
+        ServerProcess survivor = cluster.node(leader % 3 + 1);
+        for (int i = 0; i < 50; i++) {
+            callUntilOk(survivor, "SET", "after" + i, "y");
+            acknowledged.add("after" + i);
+        }
+        cluster.node(leader).restart();
+        ServerProcess restarted = cluster.node(leader);
+        for (String key : acknowledged) {
+            assertThat(callUntilOk(restarted, "GET", key)).as(key).isNotNull();
+        }
+        assertThat(call(restarted, "DBSIZE")).isEqualTo(100L);
+    }
+
+    @Test
+    void everyAcknowledgedWriteSurvivesKillOfAllNodes() throws Exception {
+        cluster = new ClusterProcesses(3, true, REQUEST_TIMEOUT_MILLIS);
+        awaitLeader();
+        long acknowledged = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (acknowledged < 2_000 && System.nanoTime() < deadline) {
+            Object reply = call(cluster.node(1 + (int) (acknowledged % 3)), "INCR", "counter");
+            if (reply instanceof Long value) acknowledged = value;
+        }
+        for (ServerProcess node : cluster.nodes) node.kill9();
+        for (ServerProcess node : cluster.nodes) node.restart();
+        Object counter = callUntilOk(cluster.node(2), "GET", "counter");
+        assertThat(Long.parseLong((String) counter)).isGreaterThanOrEqualTo(acknowledged);
+    }
+
+    @Test
+    void minorityAnswersClusterDownWithinTheTimeout() throws Exception {
+        cluster = new ClusterProcesses(3, false, REQUEST_TIMEOUT_MILLIS);
+        awaitLeader();
+        callUntilOk(cluster.node(1), "SET", "k", "v");
+        cluster.node(2).kill9();
+        cluster.node(3).kill9();
+        long start = System.nanoTime();
+        Object reply = call(cluster.node(1), "SET", "k", "w");
+        long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertThat(reply).isInstanceOf(Resp.Err.class);
+        assertThat(((Resp.Err) reply).message()).matches("(CLUSTERDOWN|UNKNOWN) .*");
+        assertThat(elapsedMillis).isLessThan(REQUEST_TIMEOUT_MILLIS + 3_000L);
+        assertThat(call(cluster.node(1), "PING")).isEqualTo("PONG"); // the node itself stays up
+        cluster.node(2).restart();
+        assertThat(callUntilOk(cluster.node(1), "GET", "k")).isIn("v", "w");
+    }
+}
