@@ -45,6 +45,8 @@ public final class Limits {
     /** Reconnect backoff to a peer: doubles from min to max, with jitter. */
     public static final int PEER_RECONNECT_BACKOFF_MILLIS_MIN = 50;
     public static final int PEER_RECONNECT_BACKOFF_MILLIS_MAX = 2_000;
+    /** Largest state snapshot a node sends to a lagging peer (held in memory while sent). */
+    public static final long SNAPSHOT_SIZE_BYTES_MAX = 1L << 30;
     /** Keys SCAN examines per call when COUNT is not given, and the largest COUNT honoured. */
     public static final int SCAN_COUNT_DEFAULT = 10;
     public static final int SCAN_COUNT_MAX = 100_000;

@@ -44,8 +44,9 @@ public record ServerConfig(
      * follower starts an election after 10-20 silent ticks (200-400 ms): failover takes well
      * under a second, and a GC pause or a loaded 2-core machine rarely triggers a false one.
      */
-    public record Cluster(int tickMillis, int requestTimeoutMillis, int peerDelayMillis) {
-        public static final Cluster DEFAULT = new Cluster(20, 5_000, 0);
+    public record Cluster(int tickMillis, int requestTimeoutMillis, int peerDelayMillis,
+                          int snapshotIntervalSlots) {
+        public static final Cluster DEFAULT = new Cluster(20, 5_000, 0, 10_000);
     }
 
     /** One replica: its node id, the loopback or host address it owns, and its two ports. */
@@ -67,7 +68,8 @@ public record ServerConfig(
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "", Set.of("node", "client", "metrics", "storage", "read", "keyspaces", "cluster"),
-            "cluster", Set.of("members", "tick-millis", "request-timeout-millis", "peer-delay-millis"),
+            "cluster", Set.of("members", "tick-millis", "request-timeout-millis", "peer-delay-millis",
+                    "snapshot-interval-slots"),
             "members", Set.of("id", "host", "client-port", "peer-port", "metrics-port"),
             "node", Set.of("id", "data-dir"),
             "client", Set.of("bind", "port", "connections-max", "io-threads"),
@@ -165,7 +167,9 @@ public record ServerConfig(
                     + " ms at cluster.tick-millis = " + tickMillis + "); a request would time out"
                     + " during an ordinary leader election");
         }
-        return new Cluster(tickMillis, requestTimeoutMillis, peerDelayMillis);
+        int snapshotIntervalSlots = (int) reader.number(cluster, "cluster.snapshot-interval-slots",
+                defaults.snapshotIntervalSlots(), 2, 100_000_000);
+        return new Cluster(tickMillis, requestTimeoutMillis, peerDelayMillis, snapshotIntervalSlots);
     }
 
     @SuppressWarnings("unchecked")

@@ -19,12 +19,13 @@ import java.util.function.ToDoubleFunction;
 import kv.server.command.CommandType;
 import kv.server.log.LogMetrics;
 import kv.server.resp.RespMetrics;
+import kv.server.transport.TransportMetrics;
 
 /**
  * Every meter name of the node in one place (STYLE.md section 7): {@code kv.<component>.<thing>},
  * base units, tags {@code node}, {@code command}, {@code result}, {@code limit}; never keys.
  */
-public final class Meters implements RespMetrics, LogMetrics {
+public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Tags nodeTag;
@@ -40,6 +41,10 @@ public final class Meters implements RespMetrics, LogMetrics {
     private final Timer logAppend;
     private final Timer logApply;
     private final Counter busy;
+    private final ConcurrentHashMap<Integer, AtomicLong> peerConnected = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Counter> peerDropped = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Counter> peerSent = new ConcurrentHashMap<>();
+    private final Counter corruptFrames;
 
     public Meters(int nodeId) {
         nodeTag = Tags.of("node", Integer.toString(nodeId));
@@ -63,6 +68,8 @@ public final class Meters implements RespMetrics, LogMetrics {
         logApply = Timer.builder("kv.log.apply.latency").tags(nodeTag)
                 .description("State machine apply and state write per batch").register(registry);
         busy = Counter.builder("kv.log.rejected.busy").tags(nodeTag).register(registry);
+        corruptFrames = Counter.builder("kv.transport.frames.corrupt").tags(nodeTag)
+                .description("Peer frames that failed their length, version or CRC check").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -135,6 +142,46 @@ public final class Meters implements RespMetrics, LogMetrics {
         batchBytes.record(sizeBytes);
         logAppend.record(appendNanos, TimeUnit.NANOSECONDS);
         logApply.record(applyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Consensus gauges read from the node loop's last published status at scrape time. */
+    public void bindConsensus(java.util.function.Supplier<kv.server.node.ClusterStatus> status) {
+        gauge("kv.consensus.leader", null, status, s -> s.get().leaderNodeId());
+        gauge("kv.consensus.is.leader", null, status, s -> s.get().role().equals("leader") ? 1 : 0);
+        gauge("kv.consensus.chosen.below", null, status, s -> s.get().chosenBelow());
+        gauge("kv.consensus.applied.below", null, status, s -> s.get().appliedBelow());
+        gauge("kv.consensus.leader.changes", null, status, s -> s.get().leaderChangesCount());
+        gauge("kv.consensus.elections", null, status, s -> s.get().campaignsCount());
+    }
+
+    @Override
+    public void onConnected(int peerNodeId, boolean up) {
+        peerConnected.computeIfAbsent(peerNodeId, peer -> {
+            AtomicLong state = new AtomicLong();
+            Gauge.builder("kv.transport.peer.connected", state, AtomicLong::get).tags(nodeTag)
+                    .tag("peer", Integer.toString(peer)).register(registry);
+            return state;
+        }).set(up ? 1 : 0);
+    }
+
+    @Override
+    public void onDropped(int peerNodeId) {
+        peerDropped.computeIfAbsent(peerNodeId, peer -> Counter.builder("kv.transport.frames.dropped")
+                .tags(nodeTag).tag("peer", Integer.toString(peer))
+                .description("Frames dropped: peer down or its queue full (consensus retransmits)")
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void onCorruptFrame(String reason) {
+        corruptFrames.increment();
+    }
+
+    @Override
+    public void onSent(int peerNodeId, int bytes) {
+        peerSent.computeIfAbsent(peerNodeId, peer -> Counter.builder("kv.transport.sent")
+                .baseUnit("bytes").tags(nodeTag).tag("peer", Integer.toString(peer))
+                .register(registry)).increment(bytes);
     }
 
     @Override

@@ -24,6 +24,7 @@ import kv.server.consensus.Ready;
 import kv.server.consensus.Replica;
 import kv.server.consensus.ReplicaConfig;
 import kv.server.consensus.Role;
+import kv.server.consensus.Snapshot;
 import kv.server.consensus.ValueKind;
 import kv.server.log.LogMetrics;
 import kv.server.log.ReadPath;
@@ -71,6 +72,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     private final int selfIndex;
     private final long tickNanos;
     private final long requestTimeoutNanos;
+    /** Compact the log once this many applied slots sit above the last compaction point. */
+    private final long snapshotIntervalSlots;
     /** Marks this process's proposals; negative so it never collides with client sessions. */
     private final long incarnationId = new SecureRandom().nextLong() | Long.MIN_VALUE;
     private final PendingReplies pending = new PendingReplies();
@@ -88,7 +91,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
 
     public ConsensusLog(ReplicaConfig config, int[] nodeIdByIndex, RocksConsensusStore store,
                         StateStore state, KvStateMachine stateMachine, Clock clock, LogMetrics metrics,
-                        long tickNanos, long requestTimeoutNanos) {
+                        long tickNanos, long requestTimeoutNanos, long snapshotIntervalSlots) {
+        this.snapshotIntervalSlots = snapshotIntervalSlots;
         this.nodeIdByIndex = nodeIdByIndex;
         this.selfIndex = config.nodeIndex();
         this.store = store;
@@ -288,12 +292,47 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
                     MessageCodec.encode(message));
         }
         transport.flush();
+        if (ready.snapshotToInstall() != null) installSnapshot(ready.snapshotToInstall());
         int applied = 0;
         for (Entry entry : ready.entriesToApply()) applied += apply(entry);
+        for (int peer : ready.snapshotsToSend()) sendSnapshot(peer);
         replica.advance(ready);
+        maybeCompact();
         if (ready.mustPersist() || applied > 0) {
             metrics.onBatch(applied, 0, persisted - start, clock.monotonicNanos() - persisted);
         }
+    }
+
+    /**
+     * The state store holds the state at its applied slot durably, so it is the snapshot:
+     * the log below (applied - interval / 2) can go. Keeping the recent half lets a briefly
+     * lagging peer catch up from the log instead of a full snapshot.
+     */
+    private void maybeCompact() {
+        long applied = replica.appliedBelow();
+        if (applied - replica.snapshotBelow() < snapshotIntervalSlots) return;
+        replica.compact(applied - snapshotIntervalSlots / 2);
+        LOG.info("node={} compacted the log below slot {}", nodeIdByIndex[selfIndex], replica.snapshotBelow());
+    }
+
+    private void sendSnapshot(int peer) {
+        byte[] data = state.export(Limits.SNAPSHOT_SIZE_BYTES_MAX);
+        if (data == null) {
+            LOG.error("node={} cannot send a snapshot to node {}: the state exceeds {} bytes; copy a"
+                    + " healthy node's data directory to it instead", nodeIdByIndex[selfIndex],
+                    nodeIdByIndex[peer], Limits.SNAPSHOT_SIZE_BYTES_MAX);
+            return;
+        }
+        long slotBelow = state.appliedSlot();
+        replica.sendSnapshot(peer, new Snapshot(slotBelow, replica.membersMask(), data));
+        LOG.info("node={} sending a snapshot of {} bytes at slot {} to node {}", nodeIdByIndex[selfIndex],
+                data.length, slotBelow, nodeIdByIndex[peer]);
+    }
+
+    private void installSnapshot(Snapshot snapshot) {
+        state.replaceAll(snapshot.slotBelow(), snapshot.data());
+        LOG.info("node={} installed a snapshot of {} bytes at slot {}", nodeIdByIndex[selfIndex],
+                snapshot.data().length, snapshot.slotBelow());
     }
 
     /** Applies one chosen slot and answers the commands that originated here. */

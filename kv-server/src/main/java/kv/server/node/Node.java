@@ -9,7 +9,6 @@ import kv.server.Clock;
 import kv.server.consensus.ReplicaConfig;
 import kv.server.storage.rocksdb.RocksConsensusStore;
 import kv.server.transport.PeerAddress;
-import kv.server.transport.TransportMetrics;
 import kv.server.transport.netty.NettyPeerTransport;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -57,8 +56,9 @@ public final class Node implements AutoCloseable {
             consensus = startConsensus(config, state, stateMachine, meters);
             log = consensus;
             reads = consensus;
-            transport = startTransport(config, consensus);
+            transport = startTransport(config, consensus, meters);
             consensus.start(transport);
+            meters.bindConsensus(consensus::status);
         }
         ConsensusLog cluster = consensus;
         meters.gauge("kv.rocksdb.keys.estimated", null, storage,
@@ -77,11 +77,18 @@ public final class Node implements AutoCloseable {
                 config.ioThreads());
         int metricsPort = self == null ? config.metricsPort() : self.metricsPort();
         metricsHttp = metricsPort == 0 ? null : new MetricsHttpServer(config.metricsBind(),
-                metricsPort, meters, () -> "{\"status\":\"up\",\"node\":" + config.nodeId()
-                        + ",\"appliedSlot\":" + log.appliedSlot() + "}");
+                metricsPort, meters, () -> health(config.nodeId(), log, cluster));
         LOG.info("node={} role={} ready port={} metricsPort={} dataDir={} fsync={} keyspaces={}",
                 config.nodeId(), self == null ? "single" : "replica", resp.port(), metricsPort, config.dataDir(),
                 config.fsync() ? "always" : "never", config.keyspaces().all().size());
+    }
+
+    /** /health: up, plus the consensus role and leader in a cluster. */
+    private static String health(int nodeId, ReplicatedLog log, ConsensusLog cluster) {
+        String base = "{\"status\":\"up\",\"node\":" + nodeId + ",\"appliedSlot\":" + log.appliedSlot();
+        if (cluster == null) return base + ",\"role\":\"single\"}";
+        ClusterStatus status = cluster.status();
+        return base + ",\"role\":\"" + status.role() + "\",\"leader\":" + status.leaderNodeId() + "}";
     }
 
     /** Members sorted by id: a member's index in this order is its consensus node index. */
@@ -105,18 +112,19 @@ public final class Node implements AutoCloseable {
         return new ConsensusLog(replicaConfig, nodeIdByIndex,
                 new RocksConsensusStore(storage, config.fsync()), state, stateMachine, Clock.SYSTEM,
                 meters, TimeUnit.MILLISECONDS.toNanos(config.cluster().tickMillis()),
-                TimeUnit.MILLISECONDS.toNanos(config.cluster().requestTimeoutMillis()));
+                TimeUnit.MILLISECONDS.toNanos(config.cluster().requestTimeoutMillis()),
+                config.cluster().snapshotIntervalSlots());
     }
 
-    private static NettyPeerTransport startTransport(ServerConfig config, ConsensusLog consensus)
-            throws InterruptedException {
+    private static NettyPeerTransport startTransport(ServerConfig config, ConsensusLog consensus,
+                                                     Meters meters) throws InterruptedException {
         List<PeerAddress> peers = new ArrayList<>();
         for (ServerConfig.Member member : config.members()) {
             peers.add(new PeerAddress(member.id(), member.host(), member.peerPort()));
         }
         ServerConfig.Member self = config.self();
         return new NettyPeerTransport(new PeerAddress(self.id(), self.host(), self.peerPort()),
-                peers, consensus::onFrame, TransportMetrics.NONE,
+                peers, consensus::onFrame, meters,
                 TimeUnit.MILLISECONDS.toNanos(config.cluster().peerDelayMillis()));
     }
 

@@ -39,6 +39,10 @@ public final class Bytes {
         }
     }
 
+    public static byte[] ofInt(int value) {
+        return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+    }
+
     public static byte[] ofLong(long value) {
         byte[] out = new byte[8];
         putLong(out, 0, value);

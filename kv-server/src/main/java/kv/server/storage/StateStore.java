@@ -23,6 +23,15 @@ public interface StateStore {
     /** The last slot whose writes are in the state (0 before the first). */
     long appliedSlot();
 
+    /**
+     * Every state record as one byte array ({@code keylen:4 key vallen:4 value}*), taken at one
+     * point in time; null if it would exceed {@code sizeBytesMax}. Consensus snapshots.
+     */
+    byte[] export(long sizeBytesMax);
+
+    /** Replaces the whole state with an {@link #export} and records {@code slot}; synced. */
+    void replaceAll(long slot, byte[] exported);
+
     /** A point-in-time reader that holds native resources until closed. */
     interface Snapshot extends StateReader, AutoCloseable {
         @Override

@@ -150,4 +150,22 @@ class ClusterIT {
         cluster.node(2).restart();
         assertThat(callUntilOk(cluster.node(1), "GET", "k")).isIn("v", "w");
     }
+
+    @Test
+    void nodeThatLostItsDiskRejoinsBySnapshot() throws Exception {
+        cluster = new ClusterProcesses(3, false, REQUEST_TIMEOUT_MILLIS, 20);
+        awaitLeader();
+        for (int i = 0; i < 100; i++) callUntilOk(cluster.node(1 + i % 2), "SET", "a" + i, "x" + i);
+        cluster.node(3).kill9();
+        cluster.node(3).wipeData();
+        for (int i = 0; i < 100; i++) callUntilOk(cluster.node(1 + i % 2), "SET", "b" + i, "y" + i);
+        cluster.node(3).restart();
+        // Reads go through the log and are answered from node 3's own state machine.
+        for (int i = 0; i < 100; i += 7) {
+            assertThat(callUntilOk(cluster.node(3), "GET", "a" + i)).isEqualTo("x" + i);
+            assertThat(callUntilOk(cluster.node(3), "GET", "b" + i)).isEqualTo("y" + i);
+        }
+        assertThat(call(cluster.node(3), "DBSIZE")).isEqualTo(200L);
+        assertThat(cluster.node(3).logTail(400)).contains("installed a snapshot");
+    }
 }

@@ -11,9 +11,14 @@ final class ClusterProcesses implements AutoCloseable {
     final List<ServerProcess> nodes = new ArrayList<>();
 
     ClusterProcesses(int count, boolean fsync, int requestTimeoutMillis) {
+        this(count, fsync, requestTimeoutMillis, 10_000);
+    }
+
+    ClusterProcesses(int count, boolean fsync, int requestTimeoutMillis, int snapshotIntervalSlots) {
         int[] clientPorts = new int[count];
         StringBuilder yaml = new StringBuilder("cluster:\n  tick-millis: 20\n  request-timeout-millis: ")
-                .append(requestTimeoutMillis).append("\n  members:\n");
+                .append(requestTimeoutMillis).append("\n  snapshot-interval-slots: ")
+                .append(snapshotIntervalSlots).append("\n  members:\n");
         for (int i = 0; i < count; i++) {
             clientPorts[i] = ServerProcess.freePort();
             int peerPort = ServerProcess.freePort();

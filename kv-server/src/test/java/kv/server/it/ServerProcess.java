@@ -168,6 +168,12 @@ public final class ServerProcess implements AutoCloseable {
         launch();
     }
 
+    /** Deletes the node's data directory (it must be stopped): a node that lost its disk. */
+    public void wipeData() {
+        if (isAlive()) throw new IllegalStateException("stop the node before wiping its data");
+        deleteRecursively(dataDir);
+    }
+
     /** Opens a raw RESP connection to this node. */
     public Resp connect() throws IOException {
         return new Resp(HOST, port);

@@ -103,6 +103,46 @@ public final class RocksStateStore implements StateStore {
         return appliedSlot;
     }
 
+    @Override
+    public byte[] export(long sizeBytesMax) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (Snapshot snapshot = snapshot(); StateCursor cursor = snapshot.scan(new byte[0], null)) {
+            for (; cursor.valid(); cursor.next()) {
+                byte[] key = cursor.key();
+                byte[] value = cursor.value();
+                if (out.size() + 8L + key.length + value.length > sizeBytesMax) return null;
+                out.writeBytes(Bytes.ofInt(key.length));
+                out.writeBytes(key);
+                out.writeBytes(Bytes.ofInt(value.length));
+                out.writeBytes(value);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public void replaceAll(long slot, byte[] exported) {
+        try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
+            batch.deleteRange(state, new byte[0], ALL_KEYS_END);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(exported);
+            while (in.hasRemaining()) {
+                byte[] key = new byte[in.getInt()];
+                in.get(key);
+                byte[] value = new byte[in.getInt()];
+                in.get(value);
+                batch.put(state, key, value);
+            }
+            batch.put(meta, APPLIED_SLOT_KEY, Bytes.ofLong(slot));
+            db.write(synced, batch);
+            appliedSlot = slot;
+        } catch (RocksDBException | java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+            throw new StorageFailure("installing a state snapshot at slot " + slot + " failed: " + e, e);
+        }
+    }
+
+    /** Above every state key: keys start with a keyspace index byte, at most 63. */
+    private static final byte[] ALL_KEYS_END = {(byte) 0xff, (byte) 0xff};
+
     /** Reads through RocksDB, optionally pinned to a snapshot. */
     private final class Reader implements StateReader {
         private final ReadOptions readOptions;
