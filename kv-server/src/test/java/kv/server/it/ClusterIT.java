@@ -168,4 +168,31 @@ class ClusterIT {
         assertThat(call(cluster.node(3), "DBSIZE")).isEqualTo(200L);
         assertThat(cluster.node(3).logTail(400)).contains("installed a snapshot");
     }
+
+    @Test
+    void partitionedLeaderStopsServingAndCatchesUpAfterHeal() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Firewall.available(),
+                "iptables is missing or not permitted: run scripts/test.sh as root, which installs it");
+        cluster = new ClusterProcesses(3, false, REQUEST_TIMEOUT_MILLIS);
+        int leader = awaitLeader();
+        callUntilOk(cluster.node(leader), "SET", "k", "before");
+        String leaderHost = "127.0.0." + (10 + leader);
+        List<String> others = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) if (id != leader) others.add("127.0.0." + (10 + id));
+        try (Firewall firewall = new Firewall()) {
+            firewall.isolate(leaderHost, others);
+            ServerProcess majority = cluster.node(leader % 3 + 1);
+            assertThat(callUntilOk(majority, "SET", "k", "during")).isEqualTo("OK");
+            // The isolated old leader must not serve: neither the write nor a stale read.
+            Object write = call(cluster.node(leader), "SET", "k", "lost");
+            assertThat(write).isInstanceOf(Resp.Err.class);
+            Object read = call(cluster.node(leader), "GET", "k");
+            assertThat(read).isNotEqualTo("before");
+            assertThat(read).isInstanceOf(Resp.Err.class);
+            firewall.heal();
+            assertThat(callUntilOk(cluster.node(leader), "GET", "k")).isIn("during", "lost");
+        }
+        assertThat(call(cluster.node(leader % 3 + 1), "GET", "k"))
+                .isEqualTo(call(cluster.node(leader), "GET", "k"));
+    }
 }
