@@ -285,6 +285,11 @@ public final class Replica {
         return stats;
     }
 
+    /** The chosen prefix a peer last reported (leader's view; 0 until it answered). */
+    public long peerChosenBelow(int peerIndex) {
+        return peerChosenBelow[peerIndex];
+    }
+
     /** The entry held at a slot, or null (hole, compacted, beyond the log). */
     public Entry entry(long slot) {
         return slots.entry(slot);

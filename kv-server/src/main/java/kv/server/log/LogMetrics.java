@@ -6,6 +6,9 @@ public interface LogMetrics {
 
     void onRejectedBusy();
 
+    /** A command this node proposed was chosen and applied, {@code latencyNanos} after it came in. */
+    default void onCommitted(long latencyNanos) {}
+
     LogMetrics NONE = new LogMetrics() {
         @Override
         public void onBatch(int commandsCount, int sizeBytes, long appendNanos, long applyNanos) {}

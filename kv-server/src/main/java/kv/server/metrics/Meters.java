@@ -41,6 +41,7 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
     private final Timer logAppend;
     private final Timer logApply;
     private final Counter busy;
+    private final Timer commit;
     private final ConcurrentHashMap<Integer, AtomicLong> peerConnected = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Counter> peerDropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Counter> peerSent = new ConcurrentHashMap<>();
@@ -68,6 +69,9 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
         logApply = Timer.builder("kv.log.apply.latency").tags(nodeTag)
                 .description("State machine apply and state write per batch").register(registry);
         busy = Counter.builder("kv.log.rejected.busy").tags(nodeTag).register(registry);
+        commit = Timer.builder("kv.consensus.commit.latency").tags(nodeTag)
+                .description("From a command's arrival at this node to its apply here, forwarding included")
+                .publishPercentiles(0.5, 0.99).register(registry);
         corruptFrames = Counter.builder("kv.transport.frames.corrupt").tags(nodeTag)
                 .description("Peer frames that failed their length, version or CRC check").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -182,6 +186,11 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
         peerSent.computeIfAbsent(peerNodeId, peer -> Counter.builder("kv.transport.sent")
                 .baseUnit("bytes").tags(nodeTag).tag("peer", Integer.toString(peer))
                 .register(registry)).increment(bytes);
+    }
+
+    @Override
+    public void onCommitted(long latencyNanos) {
+        commit.record(latencyNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -6,4 +6,6 @@ package kv.server.node;
  */
 public record ClusterStatus(String role, int leaderNodeId, String ballot, long chosenBelow,
                             long appliedBelow, int membersCount,
+                            /** On the leader: "id:lag" per peer, the slots each is behind; else "". */
+                            String peerLag,
                             long leaderChangesCount, long campaignsCount) {}

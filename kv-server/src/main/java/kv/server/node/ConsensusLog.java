@@ -211,8 +211,9 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
             Command command = proposal.command();
             Command stamped = new Command(command.type(), command.keyspaceIndex(), command.args(),
                     incarnationId, ++sequence);
-            pending.add(sequence, new PendingReplies.Pending(proposal.callback(),
-                    clock.monotonicNanos() + requestTimeoutNanos));
+            long now = clock.monotonicNanos();
+            pending.add(sequence, new PendingReplies.Pending(proposal.callback(), now,
+                    now + requestTimeoutNanos));
             route(stamped);
         } else {
             onInbound(((Inbound) input).frame());
@@ -346,9 +347,12 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         for (byte[] encoded : entry.value().commands()) commands.addAll(CommandCodec.decode(encoded));
         KvStateMachine.Applied result = stateMachine.apply(position, commands, state.live());
         state.write(position, result.writes());
+        long now = clock.monotonicNanos();
         for (int i = 0; i < commands.size(); i++) {
             Command command = commands.get(i);
-            if (command.clientId() == incarnationId) pending.complete(command.sequence(), result.replies().get(i));
+            if (command.clientId() != incarnationId) continue;
+            PendingReplies.Pending answered = pending.complete(command.sequence(), result.replies().get(i));
+            if (answered != null) metrics.onCommitted(now - answered.createdNanos);
         }
         return commands.size();
     }
@@ -362,7 +366,19 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         status = new ClusterStatus(replica.role().name().toLowerCase(java.util.Locale.ROOT),
                 leader >= 0 ? nodeIdByIndex[leader] : 0, Ballots.toString(replica.ballot()),
                 replica.chosenBelow(), replica.appliedBelow(), Integer.bitCount(replica.membersMask()),
-                leaderChangesCount, replica.stats().campaignsCount);
+                peerLag(), leaderChangesCount, replica.stats().campaignsCount);
+    }
+
+    private String peerLag() {
+        if (replica.role() != Role.LEADER) return "";
+        StringBuilder out = new StringBuilder();
+        for (int index = 0; index < nodeIdByIndex.length; index++) {
+            if (index == selfIndex) continue;
+            if (out.length() > 0) out.append(',');
+            out.append(nodeIdByIndex[index]).append(':')
+                    .append(Math.max(0, replica.chosenBelow() - replica.peerChosenBelow(index)));
+        }
+        return out.toString();
     }
 
     @Override

@@ -84,6 +84,7 @@ final class NodeInfo implements InfoSource {
                 + "\r\nsynod_leader_id:" + status.leaderNodeId() + "\r\nsynod_ballot:" + status.ballot()
                 + "\r\nsynod_replicas:" + status.membersCount() + "\r\nsynod_chosen_below:"
                 + status.chosenBelow() + "\r\nsynod_applied_below:" + status.appliedBelow()
+                + (status.peerLag().isEmpty() ? "" : "\r\nsynod_peer_lag_slots:" + status.peerLag())
                 + "\r\nsynod_leader_changes:" + status.leaderChangesCount()
                 + "\r\nsynod_campaigns:" + status.campaignsCount() + "\r\n";
     }

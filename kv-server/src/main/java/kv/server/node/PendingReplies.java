@@ -14,11 +14,13 @@ final class PendingReplies {
     /** One outstanding command; {@code sent}: it left this node, so it may have been applied. */
     static final class Pending {
         final ReplicatedLog.Callback callback;
+        final long createdNanos;
         final long deadlineNanos;
         boolean sent;
 
-        Pending(ReplicatedLog.Callback callback, long deadlineNanos) {
+        Pending(ReplicatedLog.Callback callback, long createdNanos, long deadlineNanos) {
             this.callback = callback;
+            this.createdNanos = createdNanos;
             this.deadlineNanos = deadlineNanos;
         }
     }
@@ -34,10 +36,11 @@ final class PendingReplies {
         return bySequence.get(sequence);
     }
 
-    /** Answers and forgets {@code sequence} if it is still pending. */
-    void complete(long sequence, Reply reply) {
+    /** Answers and forgets {@code sequence} if it is still pending; returns it, or null. */
+    Pending complete(long sequence, Reply reply) {
         Pending pending = bySequence.remove(sequence);
         if (pending != null) pending.callback.onReply(reply);
+        return pending;
     }
 
     int size() {
