@@ -200,6 +200,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
             }
             routeWaiting();
             if (replica.hasReady()) processReady();
+            transport.flush(); // forwarded commands leave now, not with the next heartbeat
             pending.expire(now, unknown, clusterDown);
             publishStatus();
         }
