@@ -57,17 +57,27 @@ class EventualSimulationTest {
     }
 
     @Test
+    void mergeKeepingTheOlderVersionIsCaughtWithoutTheRegisterChecker() {
+        assertCaught(EventualBrokenVariant.MERGE_KEEPS_OLDER, false);
+    }
+
+    @Test
     void acknowledgingQuorumWritesEarlyIsCaught() {
         assertCaught(EventualBrokenVariant.ACK_WITHOUT_REPLICAS);
     }
 
-    /** The checkers bite: a deliberately broken replica fails within a few seeds. */
     private static void assertCaught(EventualBrokenVariant variant) {
+        assertCaught(variant, true);
+    }
+
+    /** The checkers bite: a deliberately broken replica fails within a few seeds. */
+    private static void assertCaught(EventualBrokenVariant variant, boolean registers) {
         int failed = 0;
         String example = null;
         for (long seed = 1; seed <= 40; seed++) {
-            EventualSimulator.Result result = EventualSimulator.run(
-                    EventualSimulator.Options.swarm(seed, 3, variant));
+            EventualSimulator.Options options = EventualSimulator.Options.swarm(seed, 3, variant);
+            if (!registers) options = options.withoutRegisters();
+            EventualSimulator.Result result = EventualSimulator.run(options);
             if (!result.passed()) {
                 failed++;
                 if (example == null) example = "seed " + seed + ": " + result.failure();
