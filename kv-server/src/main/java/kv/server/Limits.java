@@ -131,7 +131,8 @@ public final class Limits {
 
     static {
         Assert.that(EVENTUAL_VALUE_SIZE_BYTES_MAX + KEY_SIZE_BYTES_MAX + 64
-                        <= EVENTUAL_MESSAGE_SIZE_BYTES_MAX, "the largest eventual value fits a message");
+                        <= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,
+                "the largest eventual value fits a message");
         Assert.that(EVENTUAL_MESSAGE_SIZE_BYTES_MAX + 64 <= PEER_FRAME_SIZE_BYTES_MAX,
                 "an eventual message fits a peer frame");
         Assert.that(EVENTUAL_MESSAGE_SIZE_BYTES_TARGET <= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,

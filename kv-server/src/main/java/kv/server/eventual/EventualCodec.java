@@ -251,7 +251,9 @@ public final class EventualCodec {
             } else if (kind != KIND_TOMBSTONE) {
                 in.fail("update kind " + kind);
             }
-            if (in.problem == null) updates.add(new Update(keyspace, key, new Versioned(version, blob)));
+            if (in.problem == null) {
+                updates.add(new Update(keyspace, key, new Versioned(version, blob)));
+            }
         }
         return updates;
     }
@@ -302,7 +304,9 @@ public final class EventualCodec {
         long timestamp = in.getLong();
         int node = in.getByte();
         if (in.problem == null && timestamp < 0) in.fail("negative version timestamp");
-        if (in.problem == null && node >= Limits.REPLICAS_COUNT_MAX) in.fail("version node " + node);
+        if (in.problem == null && node >= Limits.REPLICAS_COUNT_MAX) {
+            in.fail("version node " + node);
+        }
         return in.problem == null ? new Version(timestamp, node) : Version.ZERO;
     }
 

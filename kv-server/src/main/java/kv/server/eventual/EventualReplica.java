@@ -307,7 +307,8 @@ public final class EventualReplica {
      */
     private void collectTombstones() {
         long cutoff = Hlc.ofMillis(Math.max(0, clock.wallMillis() - config.tombstoneGraceMillis()));
-        for (KeyVersion tombstone : store.oldestTombstones(Limits.EVENTUAL_TOMBSTONE_GC_COUNT_MAX)) {
+        List<KeyVersion> oldest = store.oldestTombstones(Limits.EVENTUAL_TOMBSTONE_GC_COUNT_MAX);
+        for (KeyVersion tombstone : oldest) {
             if (tombstone.version().timestamp() >= cutoff) break;
             if (store.dropTombstone(tombstone.keyspace(), tombstone.key(), tombstone.version())) {
                 stats.tombstonesDropped++;

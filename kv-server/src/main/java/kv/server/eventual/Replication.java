@@ -187,9 +187,8 @@ final class Replication {
     void retryExpired(long nowNanos) {
         for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
             ArrayDeque<InFlight> window = inFlight.get(peer);
-            if (window.isEmpty() || nowNanos - window.peekFirst().sentNanos < config.pushRetryNanos()) {
-                continue;
-            }
+            if (window.isEmpty()) continue;
+            if (nowNanos - window.peekFirst().sentNanos < config.pushRetryNanos()) continue;
             window.clear();
             sentSeq[peer] = ackedSeq[peer];
             stats.pushBatchesRetried++;
@@ -205,7 +204,8 @@ final class Replication {
     void truncate(long keepFromSeq) {
         long acknowledgedByAll = lastSeq;
         for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
-            if (config.isPeer(peer)) acknowledgedByAll = Math.min(acknowledgedByAll, ackedSeq[peer]);
+            if (!config.isPeer(peer)) continue;
+            acknowledgedByAll = Math.min(acknowledgedByAll, ackedSeq[peer]);
         }
         long toSeq = Math.min(Math.min(acknowledgedByAll, keepFromSeq - 1),
                 firstSeq + Limits.EVENTUAL_LOG_TRUNCATE_COUNT_MAX - 1);

@@ -176,8 +176,10 @@ public final class KeyRecords {
 
     private static byte[] elementPrefix(int keyspace, byte type, byte[] key) {
         return switch (type) {
-            case KeyLayout.TYPE_HASH -> KeyLayout.subPrefix(keyspace, KeyLayout.TAG_HASH_FIELD, key);
-            case KeyLayout.TYPE_ZSET -> KeyLayout.subPrefix(keyspace, KeyLayout.TAG_ZSET_MEMBER, key);
+            case KeyLayout.TYPE_HASH ->
+                    KeyLayout.subPrefix(keyspace, KeyLayout.TAG_HASH_FIELD, key);
+            case KeyLayout.TYPE_ZSET ->
+                    KeyLayout.subPrefix(keyspace, KeyLayout.TAG_ZSET_MEMBER, key);
             default -> null;
         };
     }

@@ -57,7 +57,8 @@ class EventualCodecProperties {
     @Provide
     Arbitrary<EventualMessage> messages() {
         List<Update> updates = sampleUpdates();
-        List<KeyRef> keys = List.of(new KeyRef(1, TestCluster.bytes("a")), new KeyRef(63, new byte[0]));
+        List<KeyRef> keys = List.of(new KeyRef(1, TestCluster.bytes("a")),
+                new KeyRef(63, new byte[0]));
         long[] digests = new long[Limits.EVENTUAL_DIGEST_BUCKETS_COUNT];
         digests[7] = -3;
         List<KeyVersion> items = List.of(new KeyVersion(1, TestCluster.bytes("a"),

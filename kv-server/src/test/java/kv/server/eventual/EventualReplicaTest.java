@@ -20,10 +20,12 @@ class EventualReplicaTest {
         long request = cluster.write(0, Level.ONE, "SET", "k", "v");
         assertThat(cluster.reply(request)).isEqualTo("OK");
         cluster.deliverAll();
-        for (int node = 0; node < 3; node++) assertThat(cluster.get(node, "GET", "k")).isEqualTo("v");
-        Version version = cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version();
+        for (int node = 0; node < 3; node++) {
+            assertThat(cluster.get(node, "GET", "k")).isEqualTo("v");
+        }
+        Version version = value(cluster, 0, "k").version();
         assertThat(version.nodeIndex()).isEqualTo(0);
-        assertThat(cluster.node(2).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
+        assertThat(value(cluster, 2, "k").version())
                 .isEqualTo(version);
     }
 
@@ -139,8 +141,8 @@ class EventualReplicaTest {
     void multiKeyWriteGivesEachKeyOneVersion() {
         TestCluster cluster = new TestCluster(1, NO_ANTI_ENTROPY);
         cluster.write(0, Level.ONE, "MSET", "a", "1", "b", "2", "a", "3");
-        Versioned a = cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("a"));
-        Versioned b = cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("b"));
+        Versioned a = value(cluster, 0, "a");
+        Versioned b = value(cluster, 0, "b");
         assertThat(a.version()).isEqualTo(b.version());
         assertThat(cluster.get(0, "GET", "a")).isEqualTo("3");
         assertThat(KeyRecords.versionOf(a.blob())).isEqualTo(a.version().timestamp());
@@ -150,11 +152,11 @@ class EventualReplicaTest {
     void unchangedKeysGetNoNewVersion() {
         TestCluster cluster = new TestCluster(1, NO_ANTI_ENTROPY);
         cluster.write(0, Level.ONE, "SET", "k", "v");
-        Version before = cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version();
+        Version before = value(cluster, 0, "k").version();
         assertThat(cluster.reply(cluster.write(0, Level.ONE, "SET", "k", "w", "NX"))).isNull();
         assertThat(cluster.reply(cluster.write(0, Level.ONE, "HSET", "k", "f", "v")))
                 .startsWith("-WRONGTYPE");
-        assertThat(cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
+        assertThat(value(cluster, 0, "k").version())
                 .isEqualTo(before);
     }
 
@@ -169,7 +171,7 @@ class EventualReplicaTest {
         cluster.heal();
         cluster.advanceMillis(300);
         assertThat(cluster.get(1, "GET", "k")).isNull();
-        assertThat(cluster.node(1).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).isTombstone())
+        assertThat(value(cluster, 1, "k").isTombstone())
                 .isTrue();
     }
 
@@ -240,11 +242,11 @@ class EventualReplicaTest {
     void restartKeepsTheClockAheadOfAWallClockThatWentBack() {
         TestCluster cluster = new TestCluster(1, NO_ANTI_ENTROPY);
         cluster.write(0, Level.ONE, "SET", "k", "1");
-        Version first = cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version();
+        Version first = value(cluster, 0, "k").version();
         cluster.node(0).clock.wallMillis -= 60_000;
         cluster.restart(0);
         cluster.write(0, Level.ONE, "SET", "k", "2");
-        Version second = cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version();
+        Version second = value(cluster, 0, "k").version();
         assertThat(second).isGreaterThan(first);
         assertThat(cluster.get(0, "GET", "k")).isEqualTo("2");
     }
@@ -256,11 +258,11 @@ class EventualReplicaTest {
         cluster.write(0, Level.ONE, "DEL", "k");
         cluster.deliverAll();
         cluster.advanceMillis(10); // a tick truncates the acknowledged log
-        assertThat(cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
+        assertThat(value(cluster, 0, "k").version())
                 .isEqualTo(Version.ZERO);
-        assertThat(cluster.node(1).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).isTombstone())
+        assertThat(value(cluster, 1, "k").isTombstone())
                 .isTrue();
-        assertThat(cluster.node(1).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
+        assertThat(value(cluster, 1, "k").version())
                 .isNotEqualTo(Version.ZERO);
     }
 
@@ -271,13 +273,17 @@ class EventualReplicaTest {
         cluster.isolate(0);
         cluster.write(0, Level.ONE, "DEL", "k");
         cluster.advanceMillis(59_000);
-        assertThat(cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).isTombstone())
+        assertThat(value(cluster, 0, "k").isTombstone())
                 .isTrue();
-        assertThat(cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
+        assertThat(value(cluster, 0, "k").version())
                 .isNotEqualTo(Version.ZERO);
         cluster.advanceMillis(2_000);
-        assertThat(cluster.node(0).replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
+        assertThat(value(cluster, 0, "k").version())
                 .isEqualTo(Version.ZERO);
         assertThat(cluster.node(0).replica.stats().tombstonesDropped).isEqualTo(1);
+    }
+
+    private static Versioned value(TestCluster cluster, int node, String key) {
+        return cluster.node(node).replica.valueOf(TestCluster.KEYSPACE, bytes(key));
     }
 }

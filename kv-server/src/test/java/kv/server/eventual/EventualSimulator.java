@@ -426,7 +426,8 @@ final class EventualSimulator {
     private static List<String> contents(TestNode node) {
         List<String> out = new ArrayList<>();
         byte[] versionPrefix = {EventualLayout.TAG_VERSION};
-        try (StateCursor cursor = node.metadata.scan(versionPrefix, Bytes.prefixEnd(versionPrefix))) {
+        byte[] versionEnd = Bytes.prefixEnd(versionPrefix);
+        try (StateCursor cursor = node.metadata.scan(versionPrefix, versionEnd)) {
             for (; cursor.valid(); cursor.next()) {
                 if (cursor.value()[9] == 1) continue;
                 out.add("version " + hex(cursor.key()) + "=" + hex(cursor.value()));
@@ -473,10 +474,13 @@ final class EventualSimulator {
         for (var entry : history.survivingByKey().entrySet()) {
             SimHistory.Write greatest = null;
             for (SimHistory.Write write : entry.getValue()) {
-                if (greatest == null || write.version.isNewerThan(greatest.version)) greatest = write;
+                if (greatest == null || write.version.isNewerThan(greatest.version)) {
+                    greatest = write;
+                }
             }
             for (int i = 0; i < nodes.length; i++) {
-                Versioned held = nodes[i].replica.valueOf(KEYSPACE, TestCluster.bytes(entry.getKey()));
+                Versioned held = nodes[i].replica.valueOf(KEYSPACE,
+                        TestCluster.bytes(entry.getKey()));
                 String problem = judge(entry.getKey(), greatest, held);
                 if (problem != null) return "node " + i + ": " + problem;
             }
@@ -485,8 +489,9 @@ final class EventualSimulator {
     }
 
     private String judge(String key, SimHistory.Write greatest, Versioned held) {
-        if (held.isTombstone() && greatest.delete && held.version().compareTo(greatest.version) <= 0
-                && (held.version().equals(greatest.version) || held.version().equals(Version.ZERO))) {
+        boolean heldGreatestOrCollected = held.version().equals(greatest.version)
+                || held.version().equals(Version.ZERO);
+        if (held.isTombstone() && greatest.delete && heldGreatestOrCollected) {
             return null; // deleted, tombstone kept or collected
         }
         SimHistory.Write match = null;

@@ -50,8 +50,8 @@ class RocksEventualStoreTest {
             assertThat(TestNode.text(ready.repliesToSend().get(0).reply())).isEqualTo("v");
             assertThat(replica.valueOf(1, bytes("k")).version()).isGreaterThan(written);
             // The unacknowledged log resumes: the push carries both old entries and the new one.
-            EventualCodec.Decoded push = EventualCodec.decode(
-                    ready.messagesToSend().get(0).frameType(), ready.messagesToSend().get(0).body());
+            EventualReady.OutboundMessage sent = ready.messagesToSend().get(0);
+            EventualCodec.Decoded push = EventualCodec.decode(sent.frameType(), sent.body());
             assertThat(((EventualMessage.Push) push.message()).fromSeq()).isEqualTo(1);
             assertThat(((EventualMessage.Push) push.message()).updates()).hasSize(3);
         }

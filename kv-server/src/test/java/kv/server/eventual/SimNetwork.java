@@ -18,7 +18,8 @@ final class SimNetwork {
     private final double duplicateProbability;
     private final int delayMillisMax;
     private final PriorityQueue<Frame> inFlight = new PriorityQueue<>((a, b) ->
-            a.deliverAtMillis != b.deliverAtMillis ? Long.compare(a.deliverAtMillis, b.deliverAtMillis)
+            a.deliverAtMillis != b.deliverAtMillis
+                    ? Long.compare(a.deliverAtMillis, b.deliverAtMillis)
                     : Long.compare(a.order, b.order));
     private final int[] group;
     private long orderNext;

@@ -58,8 +58,8 @@ public final class RocksEventualStore {
             add(batch, eventual, metadataWrites);
             db.write(sync ? syncWrite : plainWrite, batch);
         } catch (RocksDBException e) {
-            throw new StorageFailure("eventual write failed: " + e.getMessage()
-                    + "; the node stops rather than acknowledge a write that may not be durable", e);
+            throw new StorageFailure("eventual write failed: " + e.getMessage() + "; the node "
+                    + "stops rather than acknowledge a write that may not be durable", e);
         }
     }
 
