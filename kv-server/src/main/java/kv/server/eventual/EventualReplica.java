@@ -54,6 +54,8 @@ public final class EventualReplica {
     private final AntiEntropy antiEntropy;
     /** In arrival order, so in log order and in deadline order. */
     private final List<PendingWrite> pendingWrites = new ArrayList<>();
+    /** The command replies of pending writes, parallel to {@link #pendingWrites}. */
+    private final List<Reply> pendingReplies = new ArrayList<>();
     private long nowNanos;
     private boolean readyOutstanding;
     private long hlcPersisted;
@@ -141,9 +143,6 @@ public final class EventualReplica {
                 nowNanos + config.writeTimeoutNanos()));
         pendingReplies.add(reply);
     }
-
-    /** Replies of pending writes, parallel to {@link #pendingWrites}. */
-    private final List<Reply> pendingReplies = new ArrayList<>();
 
     /**
      * The keys the command changed, as whole values at {@code version}; a -LIMIT error if one
