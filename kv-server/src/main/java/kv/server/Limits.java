@@ -94,4 +94,59 @@ public final class Limits {
     public static final int SESSIONS_COUNT_MAX = 100_000;
     /** Cached result bytes one session keeps for a retried command. */
     public static final int SESSION_RESULT_SIZE_BYTES_MAX = 4096;
+
+    // Eventual keyspaces
+    /** Largest value of one eventual key (all its records as one blob): it ships whole. */
+    public static final int EVENTUAL_VALUE_SIZE_BYTES_MAX = 8 << 20;
+    /** Largest eventual peer message; one value plus headers always fits. */
+    public static final int EVENTUAL_MESSAGE_SIZE_BYTES_MAX = 12 << 20;
+    /** A push, repair or read reply stops adding updates past this size (one update may exceed). */
+    public static final int EVENTUAL_MESSAGE_SIZE_BYTES_TARGET = 1 << 20;
+    /** Updates one message may carry. */
+    public static final int EVENTUAL_MESSAGE_UPDATES_COUNT_MAX = 4096;
+    /** Push batches sent to one peer and not yet acknowledged. */
+    public static final int EVENTUAL_PUSH_BATCHES_IN_FLIGHT_MAX = 4;
+    /** Local updates kept for pushing; past it the oldest go and laggards rely on anti-entropy. */
+    public static final int EVENTUAL_LOG_ENTRIES_COUNT_MAX = 1 << 20;
+    /** Acknowledged update log entries one step deletes, so truncation never stalls a turn. */
+    public static final int EVENTUAL_LOG_TRUNCATE_COUNT_MAX = 4096;
+    /** Writes and reads waiting for replicas; more are answered -BUSY. */
+    public static final int EVENTUAL_PENDING_REQUESTS_COUNT_MAX = 65_536;
+    /** Keys one QUORUM or ALL read may name (MGET, EXISTS); more are answered -LIMIT. */
+    public static final int EVENTUAL_READ_KEYS_COUNT_MAX = 1024;
+    /** Anti-entropy digest buckets: keys hash into one; one digest message carries all. */
+    public static final int EVENTUAL_DIGEST_BUCKETS_COUNT = 4096;
+    /** Key versions one anti-entropy range reply lists, and its size bound. */
+    public static final int EVENTUAL_RANGE_ITEMS_COUNT_MAX = 1024;
+    public static final int EVENTUAL_RANGE_SIZE_BYTES_MAX = 256 << 10;
+    /** Range requests one anti-entropy round may make: bounds its bandwidth. */
+    public static final int EVENTUAL_ROUND_RANGES_COUNT_MAX = 8;
+    /**
+     * Bytes one anti-entropy round moves at most: the digests, its range listings, and the
+     * values it repairs in each direction (each repair message is cut at the target size).
+     */
+    public static final long EVENTUAL_ROUND_SIZE_BYTES_MAX =
+            (long) EVENTUAL_DIGEST_BUCKETS_COUNT * 8 + (long) EVENTUAL_ROUND_RANGES_COUNT_MAX
+                    * (EVENTUAL_RANGE_SIZE_BYTES_MAX + 2L * EVENTUAL_MESSAGE_SIZE_BYTES_MAX);
+    /** Tombstones one tick may drop, so collecting garbage never stalls the node loop. */
+    public static final int EVENTUAL_TOMBSTONE_GC_COUNT_MAX = 1024;
+
+    static {
+        Assert.that(EVENTUAL_VALUE_SIZE_BYTES_MAX + KEY_SIZE_BYTES_MAX + 64
+                        <= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,
+                "the largest eventual value fits a message");
+        Assert.that(EVENTUAL_MESSAGE_SIZE_BYTES_MAX + 64 <= PEER_FRAME_SIZE_BYTES_MAX,
+                "an eventual message fits a peer frame");
+        Assert.that(EVENTUAL_MESSAGE_SIZE_BYTES_TARGET <= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,
+                "the target message size is below the max");
+        Assert.that(EVENTUAL_DIGEST_BUCKETS_COUNT * 8 + 64 <= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,
+                "all digests fit one message");
+        Assert.that(EVENTUAL_DIGEST_BUCKETS_COUNT <= 1 << 16, "a bucket index fits two bytes");
+        Assert.that(EVENTUAL_RANGE_SIZE_BYTES_MAX >= KEY_SIZE_BYTES_MAX + 64,
+                "a range listing holds at least one key");
+        Assert.that(EVENTUAL_RANGE_SIZE_BYTES_MAX <= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,
+                "a range listing fits a message");
+        Assert.that(EVENTUAL_READ_KEYS_COUNT_MAX <= EVENTUAL_MESSAGE_UPDATES_COUNT_MAX,
+                "a read request fits a message");
+    }
 }

@@ -1,0 +1,78 @@
+package kv.server.eventual;
+
+import kv.server.Assert;
+import kv.server.Limits;
+
+/**
+ * Configuration of one eventual replica.
+ *
+ * <ul>
+ *   <li>{@code writeTimeoutNanos}, {@code readTimeoutNanos}: how long a QUORUM or ALL request
+ *       waits for replicas before it is answered -UNAVAILABLE. Longer rides out slow peers;
+ *       shorter answers sooner in a partition. 1 s is several round trips on a LAN.
+ *   <li>{@code pushRetryNanos}: a push batch not acknowledged in this time is sent again.
+ *   <li>{@code antiEntropyIntervalNanos}: one anti-entropy round (with the next peer in turn)
+ *       per interval. A round moves at most {@link Limits#EVENTUAL_ROUND_SIZE_BYTES_MAX}.
+ *   <li>{@code tombstoneGraceMillis}: a tombstone is dropped after this long (by its version's
+ *       wall time) even if not every replica is known to hold it. This is the limit of the
+ *       guarantee: a replica cut off for longer may bring a deleted value back.
+ * </ul>
+ */
+public record EventualConfig(
+        int nodeIndex,
+        int membersMask,
+        long writeTimeoutNanos,
+        long readTimeoutNanos,
+        long pushRetryNanos,
+        long antiEntropyIntervalNanos,
+        long tombstoneGraceMillis,
+        EventualBrokenVariant brokenVariant) {
+
+    public static final long MILLIS_NANOS = 1_000_000L;
+
+    public EventualConfig {
+        Assert.that(nodeIndex >= 0 && nodeIndex < Limits.REPLICAS_COUNT_MAX,
+                "node index %d out of range", nodeIndex);
+        Assert.that((membersMask & (1 << nodeIndex)) != 0, "node %d is not a member", nodeIndex);
+        Assert.that(membersMask >>> Limits.REPLICAS_COUNT_MAX == 0, "members mask %d too wide",
+                membersMask);
+        Assert.that(writeTimeoutNanos > 0, "write timeout %d ns", writeTimeoutNanos);
+        Assert.that(readTimeoutNanos > 0, "read timeout %d ns", readTimeoutNanos);
+        Assert.that(pushRetryNanos > 0, "push retry %d ns", pushRetryNanos);
+        Assert.that(antiEntropyIntervalNanos > 0, "anti-entropy interval %d ns",
+                antiEntropyIntervalNanos);
+        Assert.that(tombstoneGraceMillis > 0, "tombstone grace %d ms", tombstoneGraceMillis);
+        Assert.that(brokenVariant != null, "broken variant must be set (NONE in production)");
+    }
+
+    public static EventualConfig defaults(int nodeIndex, int membersMask) {
+        return new EventualConfig(nodeIndex, membersMask, 1000 * MILLIS_NANOS,
+                1000 * MILLIS_NANOS, 200 * MILLIS_NANOS, 1000 * MILLIS_NANOS,
+                24L * 3600 * 1000, EventualBrokenVariant.NONE);
+    }
+
+    public int replicasCount() {
+        return Integer.bitCount(membersMask);
+    }
+
+    public boolean isPeer(int index) {
+        return index != nodeIndex && index >= 0 && index < Limits.REPLICAS_COUNT_MAX
+                && (membersMask & (1 << index)) != 0;
+    }
+
+    public EventualConfig withBrokenVariant(EventualBrokenVariant variant) {
+        return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
+                pushRetryNanos, antiEntropyIntervalNanos, tombstoneGraceMillis, variant);
+    }
+
+    public EventualConfig withTimings(long writeTimeoutNanos, long readTimeoutNanos,
+                                      long pushRetryNanos, long antiEntropyIntervalNanos) {
+        return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
+                pushRetryNanos, antiEntropyIntervalNanos, tombstoneGraceMillis, brokenVariant);
+    }
+
+    public EventualConfig withTombstoneGraceMillis(long graceMillis) {
+        return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
+                pushRetryNanos, antiEntropyIntervalNanos, graceMillis, brokenVariant);
+    }
+}

@@ -1,0 +1,39 @@
+package kv.server.eventual;
+
+import kv.server.eventual.EventualMessage.Update;
+
+/** Applies values received from peers: last writer wins, on every path that receives values. */
+final class Merger {
+    private final EventualConfig config;
+    private final EventualStore store;
+    private final Hlc hlc;
+    private final EventualStats stats;
+
+    Merger(EventualConfig config, EventualStore store, Hlc hlc, EventualStats stats) {
+        this.config = config;
+        this.store = store;
+        this.hlc = hlc;
+        this.stats = stats;
+    }
+
+    /** Merges one incoming value; true if it replaced the local one. */
+    boolean merge(Update update) {
+        Versioned incoming = update.value();
+        // A later local write must get a greater version than any value seen here.
+        hlc.observe(incoming.version().timestamp());
+        EventualStore.Entry local = store.entry(update.keyspace(), update.key());
+        Version localVersion = local == null ? Version.ZERO : local.version();
+        if (!wins(localVersion, incoming.version())) return false;
+        if (local != null) stats.conflictsResolved++;
+        store.put(update.keyspace(), update.key(), incoming);
+        return true;
+    }
+
+    private boolean wins(Version local, Version incoming) {
+        if (config.brokenVariant() == EventualBrokenVariant.MERGE_KEEPS_OLDER) {
+            return local.equals(Version.ZERO) ? !incoming.equals(Version.ZERO)
+                    : local.isNewerThan(incoming);
+        }
+        return LwwMerge.incomingWins(local, incoming);
+    }
+}

@@ -1,0 +1,199 @@
+package kv.server.statemachine;
+
+import java.util.Arrays;
+import kv.server.command.Command;
+import kv.server.command.Reply;
+
+/**
+ * One key's records as a single opaque value, for eventual keyspaces, which replicate and merge
+ * whole values per key (last writer wins) rather than commands. The value ("blob") is the key's
+ * meta record plus its element records (hash fields or sorted-set members); the derived records
+ * (scan order, score order, keyspace counters) are rebuilt on install, so every replica holds the
+ * same records for the same blob. Layout (big-endian):
+ * <pre>
+ *   format:1 metaLength:4 meta elementsCount:4 { elementLength:4 element valueLength:4 value }*
+ * </pre>
+ * Elements are in ascending unsigned order and their count equals the count in the meta record.
+ */
+public final class KeyRecords {
+    static final byte FORMAT = 1;
+    /** format:1 metaLength:4 ... elementsCount:4 */
+    private static final int FIXED_BYTES = 9;
+
+    private KeyRecords() {}
+
+    /**
+     * Runs one data command over {@code reader}, buffering its writes in {@code overlay} (null for
+     * a read) with {@code position} as the version stamped into changed meta records.
+     */
+    public static Reply execute(Command command, StateReader reader, StateOverlay overlay,
+                                long position) {
+        KeyspaceView view = new KeyspaceView(reader, overlay, command.keyspaceIndex(), position);
+        return KvStateMachine.execute(command.type(), command.args(), view);
+    }
+
+    /** The key's current value as a blob, or null when the key is absent. */
+    public static byte[] encode(StateReader reader, int keyspace, byte[] key) {
+        byte[] meta = reader.get(KeyLayout.meta(keyspace, key));
+        if (meta == null) return null;
+        byte[] prefix = elementPrefix(keyspace, meta[0], key);
+        if (prefix == null) return concatBlob(meta, new byte[0][], new byte[0][], 0, 0);
+        int count = (int) Bytes.getLong(meta, KeyLayout.META_HEADER_BYTES);
+        byte[][] elements = new byte[count][];
+        byte[][] values = new byte[count][];
+        int index = 0;
+        long elementBytes = 0;
+        try (StateCursor cursor = reader.scan(prefix, Bytes.prefixEnd(prefix))) {
+            for (; cursor.valid(); cursor.next()) {
+                kv.server.Assert.that(index < count, "key holds more elements than its count %d",
+                        count);
+                elements[index] = KeyLayout.suffix(cursor.key(), prefix.length);
+                values[index] = cursor.value();
+                elementBytes += 8 + elements[index].length + values[index].length;
+                index++;
+            }
+        }
+        kv.server.Assert.that(index == count, "key holds %d elements, its count says %d", index,
+                count);
+        return concatBlob(meta, elements, values, count, elementBytes);
+    }
+
+    private static byte[] concatBlob(byte[] meta, byte[][] elements, byte[][] values, int count,
+                                     long elementBytes) {
+        long size = FIXED_BYTES + meta.length + elementBytes;
+        kv.server.Assert.that(size <= Integer.MAX_VALUE, "blob of %d bytes", size);
+        byte[] out = new byte[(int) size];
+        out[0] = FORMAT;
+        int at = putInt(out, 1, meta.length);
+        System.arraycopy(meta, 0, out, at, meta.length);
+        at = putInt(out, at + meta.length, count);
+        for (int i = 0; i < count; i++) {
+            at = putInt(out, at, elements[i].length);
+            System.arraycopy(elements[i], 0, out, at, elements[i].length);
+            at = putInt(out, at + elements[i].length, values[i].length);
+            System.arraycopy(values[i], 0, out, at, values[i].length);
+            at += values[i].length;
+        }
+        kv.server.Assert.that(at == out.length, "blob encoded %d of %d bytes", at, out.length);
+        return out;
+    }
+
+    /** Why {@code blob} is not a well-formed value, or null if it is: checked before install. */
+    public static String problem(byte[] blob) {
+        if (blob.length < FIXED_BYTES || blob[0] != FORMAT) return "bad blob header";
+        int metaLength = getInt(blob, 1);
+        if (metaLength < KeyLayout.META_HEADER_BYTES || metaLength > blob.length - FIXED_BYTES) {
+            return "bad meta length " + metaLength;
+        }
+        byte type = blob[5];
+        boolean isString = type == KeyLayout.TYPE_STRING;
+        if (!isString && type != KeyLayout.TYPE_HASH && type != KeyLayout.TYPE_ZSET) {
+            return "unknown type " + type;
+        }
+        if (!isString && metaLength != KeyLayout.META_HEADER_BYTES + 8) return "bad count meta";
+        int at = 5 + metaLength;
+        long count = getInt(blob, at);
+        at += 4;
+        long metaCount = isString ? 0 : Bytes.getLong(blob, 5 + KeyLayout.META_HEADER_BYTES);
+        if (count != metaCount || (!isString && count < 1)) return "element count mismatch";
+        byte[] previous = null;
+        for (long i = 0; i < count; i++) {
+            if (at + 4 > blob.length) return "truncated element";
+            int length = getInt(blob, at);
+            if (length < 0 || at + 4 + length + 4 > blob.length) return "truncated element";
+            byte[] element = Arrays.copyOfRange(blob, at + 4, at + 4 + length);
+            if (previous != null && Bytes.ORDER.compare(previous, element) >= 0) {
+                return "elements out of order";
+            }
+            previous = element;
+            at += 4 + length;
+            int valueLength = getInt(blob, at);
+            if (valueLength < 0 || at + 4 + valueLength > blob.length) return "truncated value";
+            if (type == KeyLayout.TYPE_ZSET && (valueLength != 8
+                    || Double.isNaN(Double.longBitsToDouble(Bytes.getLong(blob, at + 4))))) {
+                return "bad score";
+            }
+            at += 4 + valueLength;
+        }
+        return at == blob.length ? null : "trailing bytes";
+    }
+
+    /**
+     * Replaces the key's records with {@code blob} (null: delete the key), keeping the derived
+     * records and the keyspace key count right. The blob must have passed {@link #problem}.
+     */
+    public static void install(StateOverlay overlay, int keyspace, byte[] key, byte[] blob) {
+        KeyspaceView current = new KeyspaceView(overlay, overlay, keyspace, 0);
+        KeyspaceView.Meta existing = current.meta(key);
+        if (existing != null) current.delete(key, existing);
+        if (blob == null) return;
+        kv.server.Assert.that(problem(blob) == null, "installing a malformed blob: %s",
+                problem(blob));
+        int metaLength = getInt(blob, 1);
+        byte[] meta = Arrays.copyOfRange(blob, 5, 5 + metaLength);
+        // The view stamps the blob's own version, so the meta record comes out byte-identical.
+        KeyspaceView view = new KeyspaceView(overlay, overlay, keyspace, Bytes.getLong(meta, 1));
+        byte type = meta[0];
+        if (type == KeyLayout.TYPE_STRING) {
+            view.putString(key, Arrays.copyOfRange(meta, KeyLayout.META_HEADER_BYTES,
+                    meta.length), null);
+            return;
+        }
+        long count = Bytes.getLong(meta, KeyLayout.META_HEADER_BYTES);
+        view.putCount(key, type, count, null);
+        byte[] prefix = elementPrefix(keyspace, type, key);
+        byte[] scorePrefix = KeyLayout.subPrefix(keyspace, KeyLayout.TAG_ZSET_SCORE, key);
+        int at = 5 + metaLength + 4;
+        for (long i = 0; i < count; i++) {
+            int length = getInt(blob, at);
+            byte[] element = Arrays.copyOfRange(blob, at + 4, at + 4 + length);
+            at += 4 + length;
+            int valueLength = getInt(blob, at);
+            byte[] value = Arrays.copyOfRange(blob, at + 4, at + 4 + valueLength);
+            at += 4 + valueLength;
+            overlay.put(KeyLayout.concat(prefix, element), value);
+            if (type == KeyLayout.TYPE_ZSET) {
+                double score = Double.longBitsToDouble(Bytes.getLong(value, 0));
+                overlay.put(KeyLayout.scoreEntry(scorePrefix, score, element), new byte[0]);
+            }
+        }
+    }
+
+    /**
+     * A copy of {@code blob} stamped with {@code position}: a command that changes only elements
+     * (a sorted-set score) leaves the meta record's version alone, but the whole value is new.
+     */
+    public static byte[] restamp(byte[] blob, long position) {
+        byte[] out = blob.clone();
+        Bytes.putLong(out, 6, position);
+        return out;
+    }
+
+    /** The version (position) stamped in a blob's meta record. */
+    public static long versionOf(byte[] blob) {
+        return Bytes.getLong(blob, 6);
+    }
+
+    private static byte[] elementPrefix(int keyspace, byte type, byte[] key) {
+        return switch (type) {
+            case KeyLayout.TYPE_HASH ->
+                    KeyLayout.subPrefix(keyspace, KeyLayout.TAG_HASH_FIELD, key);
+            case KeyLayout.TYPE_ZSET ->
+                    KeyLayout.subPrefix(keyspace, KeyLayout.TAG_ZSET_MEMBER, key);
+            default -> null;
+        };
+    }
+
+    private static int putInt(byte[] out, int at, int value) {
+        out[at] = (byte) (value >>> 24);
+        out[at + 1] = (byte) (value >>> 16);
+        out[at + 2] = (byte) (value >>> 8);
+        out[at + 3] = (byte) value;
+        return at + 4;
+    }
+
+    private static int getInt(byte[] in, int at) {
+        return ((in[at] & 0xff) << 24) | ((in[at + 1] & 0xff) << 16) | ((in[at + 2] & 0xff) << 8)
+                | (in[at + 3] & 0xff);
+    }
+}

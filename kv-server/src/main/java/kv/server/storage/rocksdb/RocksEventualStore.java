@@ -1,0 +1,139 @@
+package kv.server.storage.rocksdb;
+
+import kv.server.statemachine.StateCursor;
+import kv.server.statemachine.StateReader;
+import kv.server.statemachine.StateWrites;
+import kv.server.storage.StorageFailure;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Durable home of the eventual replicas: the keys' records in the state column family (beside
+ * the strong keyspaces, under their own keyspace prefixes) and versions, tombstones, the update
+ * log and per-peer progress in the eventual column family. One turn's writes to both go in one
+ * WriteBatch, so a crash never separates a value from its version; synced by default, because an
+ * eventual write is acknowledged after its local durable write (STYLE.md section 6, rule 6).
+ */
+public final class RocksEventualStore {
+    private final RocksDB db;
+    private final ColumnFamilyHandle state;
+    private final ColumnFamilyHandle eventual;
+    private final WriteOptions syncWrite = new WriteOptions().setSync(true);
+    private final WriteOptions plainWrite = new WriteOptions();
+    private final StateReader stateReader;
+    private final StateReader metadataReader;
+
+    public RocksEventualStore(RocksStorage storage) {
+        this.db = storage.db();
+        this.state = storage.family(RocksStorage.CF_STATE);
+        this.eventual = storage.family(RocksStorage.CF_EVENTUAL);
+        this.stateReader = new FamilyReader(state);
+        this.metadataReader = new FamilyReader(eventual);
+    }
+
+    /** Reads the state column family: the eventual keys' records. */
+    public StateReader state() {
+        return stateReader;
+    }
+
+    /** Reads the eventual column family: versions, tombstones, update log, peer progress. */
+    public StateReader metadata() {
+        return metadataReader;
+    }
+
+    /**
+     * Writes one turn atomically; {@code sync}: fsync before returning (false only for a
+     * keyspace configured to trade durability of the last writes for latency). A failure halts.
+     */
+    public void write(StateWrites stateWrites, StateWrites metadataWrites, boolean sync) {
+        if (stateWrites.isEmpty() && metadataWrites.isEmpty()) return;
+        try (WriteBatch batch = new WriteBatch()) {
+            add(batch, state, stateWrites);
+            add(batch, eventual, metadataWrites);
+            db.write(sync ? syncWrite : plainWrite, batch);
+        } catch (RocksDBException e) {
+            throw new StorageFailure("eventual write failed: " + e.getMessage() + "; the node "
+                    + "stops rather than acknowledge a write that may not be durable", e);
+        }
+    }
+
+    private static void add(WriteBatch batch, ColumnFamilyHandle family, StateWrites writes)
+            throws RocksDBException {
+        for (StateWrites.Op op : writes.ops()) {
+            if (op.rangeEnd() != null) batch.deleteRange(family, op.key(), op.rangeEnd());
+            else if (op.value() == null) batch.delete(family, op.key());
+            else batch.put(family, op.key(), op.value());
+        }
+    }
+
+    /** Latest-state reads of one column family. */
+    private final class FamilyReader implements StateReader {
+        private final ColumnFamilyHandle family;
+        private final ReadOptions readOptions = new ReadOptions();
+
+        FamilyReader(ColumnFamilyHandle family) {
+            this.family = family;
+        }
+
+        @Override
+        public byte[] get(byte[] key) {
+            try {
+                return db.get(family, readOptions, key);
+            } catch (RocksDBException e) {
+                throw new StorageFailure("eventual read failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public StateCursor scan(byte[] from, byte[] toExclusive) {
+            return new Cursor(family, from, toExclusive);
+        }
+    }
+
+    /** A bounded iterator; the upper bound lets RocksDB stop early. */
+    private final class Cursor implements StateCursor {
+        private final ReadOptions options = new ReadOptions();
+        private final Slice upperBound;
+        private final RocksIterator iterator;
+
+        Cursor(ColumnFamilyHandle family, byte[] from, byte[] toExclusive) {
+            this.upperBound = toExclusive == null ? null : new Slice(toExclusive);
+            if (upperBound != null) options.setIterateUpperBound(upperBound);
+            this.iterator = db.newIterator(family, options);
+            iterator.seek(from);
+        }
+
+        @Override
+        public boolean valid() {
+            return iterator.isValid();
+        }
+
+        @Override
+        public byte[] key() {
+            return iterator.key();
+        }
+
+        @Override
+        public byte[] value() {
+            return iterator.value();
+        }
+
+        @Override
+        public void next() {
+            iterator.next();
+        }
+
+        @Override
+        public void close() {
+            iterator.close();
+            options.close();
+            if (upperBound != null) upperBound.close();
+        }
+    }
+}

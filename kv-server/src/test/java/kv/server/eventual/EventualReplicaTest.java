@@ -1,0 +1,289 @@
+package kv.server.eventual;
+
+import static kv.server.eventual.TestCluster.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.UnaryOperator;
+import kv.server.statemachine.KeyRecords;
+import org.junit.jupiter.api.Test;
+
+/** The replica's behaviour on a controlled network (DESIGN.md "Eventual keyspaces"). */
+class EventualReplicaTest {
+    private static final UnaryOperator<EventualConfig> NO_ANTI_ENTROPY =
+            config -> config.withTimings(config.writeTimeoutNanos(), config.readTimeoutNanos(),
+                    config.pushRetryNanos(), 3_600_000L * 1_000_000);
+
+    @Test
+    void writeAtOneIsAnsweredAtOnceAndPushedToEveryPeer() {
+        // Any node accepts a write; it replicates asynchronously to all peers.
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        long request = cluster.write(0, Level.ONE, "SET", "k", "v");
+        assertThat(cluster.reply(request)).isEqualTo("OK");
+        cluster.deliverAll();
+        for (int node = 0; node < 3; node++) {
+            assertThat(cluster.get(node, "GET", "k")).isEqualTo("v");
+        }
+        Version version = value(cluster, 0, "k").version();
+        assertThat(version.nodeIndex()).isEqualTo(0);
+        assertThat(value(cluster, 2, "k").version())
+                .isEqualTo(version);
+    }
+
+    @Test
+    void quorumWriteWaitsForAPeerAck() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        long request = cluster.write(1, Level.QUORUM, "SET", "k", "v");
+        assertThat(cluster.reply(request)).isEqualTo("(pending)");
+        cluster.deliverAll();
+        assertThat(cluster.reply(request)).isEqualTo("OK");
+    }
+
+    @Test
+    void quorumWriteInAPartitionFailsWithTheCountAndStaysApplied() {
+        // Cassandra-style: the level cannot be met in time; the write stays where it landed.
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        cluster.isolate(0);
+        long request = cluster.write(0, Level.QUORUM, "SET", "k", "v");
+        cluster.advanceMillis(990);
+        assertThat(cluster.reply(request)).isEqualTo("(pending)");
+        cluster.advanceMillis(20);
+        assertThat(cluster.reply(request)).isEqualTo("-UNAVAILABLE write reached 1 of 2 required "
+                + "replicas within 1000 ms; it stays applied on those and will spread by "
+                + "anti-entropy");
+        assertThat(cluster.get(0, "GET", "k")).isEqualTo("v");
+        cluster.heal();
+        cluster.advanceMillis(300); // the push is retried after pushRetry
+        assertThat(cluster.get(2, "GET", "k")).isEqualTo("v");
+    }
+
+    @Test
+    void allWriteCountsEveryReplica() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        cluster.isolate(2);
+        long request = cluster.write(0, Level.ALL, "SET", "k", "v");
+        cluster.deliverAll();
+        assertThat(cluster.reply(request)).isEqualTo("(pending)");
+        cluster.advanceMillis(1010);
+        assertThat(cluster.reply(request)).startsWith("-UNAVAILABLE write reached 2 of 3");
+    }
+
+    @Test
+    void quorumReadReturnsTheNewestAndRepairsStaleReplicas() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        cluster.write(0, Level.ONE, "SET", "k", "old");
+        cluster.deliverAll();
+        cluster.isolate(1);
+        cluster.isolate(2);
+        cluster.write(2, Level.ONE, "SET", "k", "new"); // only node 2 holds it
+        cluster.heal();
+        cluster.isolate(1);
+        long read = cluster.read(0, Level.QUORUM, "GET", "k");
+        cluster.deliverAll();
+        assertThat(cluster.reply(read)).isEqualTo("new");
+        assertThat(cluster.get(0, "GET", "k")).isEqualTo("new"); // the coordinator merged it
+        cluster.heal();
+        long all = cluster.read(0, Level.ALL, "GET", "k");
+        cluster.deliverAll();
+        assertThat(cluster.reply(all)).isEqualTo("new");
+        assertThat(cluster.get(1, "GET", "k")).isEqualTo("new"); // read repair
+        assertThat(cluster.node(0).replica.stats().readRepairs).isPositive();
+    }
+
+    @Test
+    void quorumReadWithoutEnoughReplicasFailsInBoundedTime() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        cluster.isolate(0);
+        long read = cluster.read(0, Level.QUORUM, "GET", "k");
+        cluster.advanceMillis(1010);
+        assertThat(cluster.reply(read)).isEqualTo(
+                "-UNAVAILABLE read reached 1 of 2 required replicas within 1000 ms");
+    }
+
+    @Test
+    void pushResumesFromDurableProgressAfterARestart() {
+        // Per-peer progress is durable: no anti-entropy here, yet the peer catches up.
+        TestCluster cluster = new TestCluster(2, NO_ANTI_ENTROPY);
+        cluster.write(0, Level.ONE, "SET", "a", "1");
+        cluster.deliverAll();
+        cluster.isolate(0);
+        cluster.write(0, Level.ONE, "SET", "b", "2");
+        cluster.write(0, Level.ONE, "HSET", "h", "f", "v");
+        cluster.deliverAll();
+        cluster.restart(0);
+        cluster.heal();
+        cluster.advanceMillis(20);
+        assertThat(cluster.get(1, "GET", "b")).isEqualTo("2");
+        assertThat(cluster.get(1, "HGET", "h", "f")).isEqualTo("v");
+        assertThat(cluster.node(0).replica.stats().pushBatchesSent).isPositive();
+    }
+
+    @Test
+    void antiEntropyRebuildsAWipedReplica() {
+        TestCluster cluster = new TestCluster(3, config -> config.withTimings(
+                config.writeTimeoutNanos(), config.readTimeoutNanos(), config.pushRetryNanos(),
+                50_000_000L));
+        for (int i = 0; i < 300; i++) cluster.write(i % 3, Level.ONE, "SET", "k" + i, "v" + i);
+        cluster.write(0, Level.ONE, "ZADD", "z", "1", "a", "2", "b");
+        cluster.write(1, Level.ONE, "DEL", "k7");
+        cluster.deliverAll();
+        cluster.node(2).crash();
+        cluster.node(2).wipe();
+        cluster.node(2).start();
+        assertThat(cluster.get(2, "DBSIZE")).isEqualTo("0");
+        cluster.advanceMillis(3_000);
+        assertThat(cluster.get(2, "DBSIZE")).isEqualTo("300");
+        assertThat(cluster.get(2, "GET", "k123")).isEqualTo("v123");
+        assertThat(cluster.get(2, "GET", "k7")).isNull();
+        assertThat(cluster.get(2, "ZRANGE", "z", "0", "-1")).isEqualTo("[a, b]");
+    }
+
+    @Test
+    void multiKeyWriteGivesEachKeyOneVersion() {
+        TestCluster cluster = new TestCluster(1, NO_ANTI_ENTROPY);
+        cluster.write(0, Level.ONE, "MSET", "a", "1", "b", "2", "a", "3");
+        Versioned a = value(cluster, 0, "a");
+        Versioned b = value(cluster, 0, "b");
+        assertThat(a.version()).isEqualTo(b.version());
+        assertThat(cluster.get(0, "GET", "a")).isEqualTo("3");
+        assertThat(KeyRecords.versionOf(a.blob())).isEqualTo(a.version().timestamp());
+    }
+
+    @Test
+    void unchangedKeysGetNoNewVersion() {
+        TestCluster cluster = new TestCluster(1, NO_ANTI_ENTROPY);
+        cluster.write(0, Level.ONE, "SET", "k", "v");
+        Version before = value(cluster, 0, "k").version();
+        assertThat(cluster.reply(cluster.write(0, Level.ONE, "SET", "k", "w", "NX"))).isNull();
+        assertThat(cluster.reply(cluster.write(0, Level.ONE, "HSET", "k", "f", "v")))
+                .startsWith("-WRONGTYPE");
+        assertThat(value(cluster, 0, "k").version())
+                .isEqualTo(before);
+    }
+
+    @Test
+    void deleteOfAKeyAbsentHereStillBeatsAnOlderValueElsewhere() {
+        TestCluster cluster = new TestCluster(2, NO_ANTI_ENTROPY);
+        cluster.isolate(0);
+        cluster.write(1, Level.ONE, "SET", "k", "v");
+        cluster.node(0).clock.wallMillis += 5; // the delete is later in real time too
+        long delete = cluster.write(0, Level.ONE, "DEL", "k");
+        assertThat(cluster.reply(delete)).isEqualTo("0");
+        cluster.heal();
+        cluster.advanceMillis(300);
+        assertThat(cluster.get(1, "GET", "k")).isNull();
+        assertThat(value(cluster, 1, "k").isTombstone())
+                .isTrue();
+    }
+
+    @Test
+    void sortedSetScoreChangeIsANewVersion() {
+        // ZADD that only moves a score leaves the meta record alone; the value is new anyway.
+        TestCluster cluster = new TestCluster(2, NO_ANTI_ENTROPY);
+        cluster.write(0, Level.ONE, "ZADD", "z", "1", "a");
+        cluster.deliverAll();
+        cluster.write(0, Level.ONE, "ZADD", "z", "5", "a");
+        cluster.deliverAll();
+        assertThat(cluster.get(1, "ZSCORE", "z", "a")).isEqualTo("5");
+    }
+
+    @Test
+    void transactionsAndFlushdbAreRefused() {
+        TestCluster cluster = new TestCluster(1, NO_ANTI_ENTROPY);
+        assertThat(cluster.reply(cluster.write(0, Level.ONE, "MULTI")))
+                .startsWith("-ERR MULTI, EXEC and WATCH are not supported in eventual keyspaces");
+        assertThat(cluster.reply(cluster.write(0, Level.ONE, "FLUSHDB")))
+                .startsWith("-ERR FLUSHDB is not supported in eventual keyspaces");
+    }
+
+    @Test
+    void everyStringHashAndSortedSetCommandWorks() {
+        TestCluster cluster = new TestCluster(2, NO_ANTI_ENTROPY);
+        String[][] writes = {
+            {"SET", "s", "1"}, {"INCR", "s"}, {"INCRBY", "s", "5"}, {"DECR", "s"},
+            {"APPEND", "s", "0"}, {"SETNX", "n", "x"}, {"GETSET", "n", "y"}, {"MSETNX", "m", "1"},
+            {"HSET", "h", "a", "1", "b", "2"}, {"HMSET", "h", "c", "3"}, {"HSETNX", "h", "d", "4"},
+            {"HINCRBY", "h", "a", "10"}, {"HDEL", "h", "b"}, {"ZADD", "z", "1", "x", "2", "y"},
+            {"ZINCRBY", "z", "5", "x"}, {"ZREM", "z", "y"}, {"GETDEL", "m"}, {"UNLINK", "n"}};
+        for (String[] write : writes) {
+            assertThat(cluster.reply(cluster.write(0, Level.ONE, write))).doesNotStartWith("-");
+        }
+        cluster.deliverAll();
+        assertThat(cluster.get(1, "GET", "s")).isEqualTo("60");
+        assertThat(cluster.get(1, "HGETALL", "h")).isEqualTo("[a, 11, c, 3, d, 4]");
+        assertThat(cluster.get(1, "ZRANGE", "z", "0", "-1", "WITHSCORES")).isEqualTo("[x, 6]");
+        assertThat(cluster.get(1, "DBSIZE")).isEqualTo("3");
+        assertThat(cluster.get(1, "EXISTS", "m", "n")).isEqualTo("0");
+        assertThat(cluster.node(1).state.size()).isEqualTo(cluster.node(0).state.size());
+    }
+
+    @Test
+    void corruptOrTruncatedMessagesAreRejectedNeverApplied() {
+        TestCluster cluster = new TestCluster(2, NO_ANTI_ENTROPY);
+        cluster.node(0).replica.write(1, TestNode.command(TestCluster.KEYSPACE, "SET", "k", "v"),
+                Level.ONE);
+        EventualReady ready = cluster.node(0).replica.ready();
+        cluster.node(0).replica.advance();
+        EventualReady.OutboundMessage push = ready.messagesToSend().get(0);
+        cluster.flush(1); // the first turn persists the clock read at start
+        byte[] truncated = java.util.Arrays.copyOf(push.body(), push.body().length - 1);
+        cluster.node(1).replica.onMessage(0, push.frameType(), truncated);
+        byte[] corrupt = push.body().clone();
+        corrupt[corrupt.length - 3] ^= 0x5a; // inside the value blob
+        cluster.node(1).replica.onMessage(0, push.frameType(), corrupt);
+        cluster.node(1).replica.onMessage(0, 42, push.body()); // a consensus type
+        cluster.node(1).replica.onMessage(0, EventualMessageType.PUSH.frameType, new byte[0]);
+        assertThat(cluster.node(1).replica.stats().messagesRejected).isEqualTo(4);
+        EventualReady after = cluster.node(1).replica.ready();
+        cluster.node(1).replica.advance();
+        assertThat(after.isEmpty()).isTrue();
+    }
+
+    @Test
+    void restartKeepsTheClockAheadOfAWallClockThatWentBack() {
+        TestCluster cluster = new TestCluster(1, NO_ANTI_ENTROPY);
+        cluster.write(0, Level.ONE, "SET", "k", "1");
+        Version first = value(cluster, 0, "k").version();
+        cluster.node(0).clock.wallMillis -= 60_000;
+        cluster.restart(0);
+        cluster.write(0, Level.ONE, "SET", "k", "2");
+        Version second = value(cluster, 0, "k").version();
+        assertThat(second).isGreaterThan(first);
+        assertThat(cluster.get(0, "GET", "k")).isEqualTo("2");
+    }
+
+    @Test
+    void tombstoneAcknowledgedByEveryPeerIsDroppedByItsWriter() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        cluster.write(0, Level.ONE, "SET", "k", "v");
+        cluster.write(0, Level.ONE, "DEL", "k");
+        cluster.deliverAll();
+        cluster.advanceMillis(10); // a tick truncates the acknowledged log
+        assertThat(value(cluster, 0, "k").version())
+                .isEqualTo(Version.ZERO);
+        assertThat(value(cluster, 1, "k").isTombstone())
+                .isTrue();
+        assertThat(value(cluster, 1, "k").version())
+                .isNotEqualTo(Version.ZERO);
+    }
+
+    @Test
+    void tombstoneNotAcknowledgedIsDroppedOnlyAfterTheGracePeriod() {
+        TestCluster cluster = new TestCluster(2,
+                config -> NO_ANTI_ENTROPY.apply(config).withTombstoneGraceMillis(60_000));
+        cluster.isolate(0);
+        cluster.write(0, Level.ONE, "DEL", "k");
+        cluster.advanceMillis(59_000);
+        assertThat(value(cluster, 0, "k").isTombstone())
+                .isTrue();
+        assertThat(value(cluster, 0, "k").version())
+                .isNotEqualTo(Version.ZERO);
+        cluster.advanceMillis(2_000);
+        assertThat(value(cluster, 0, "k").version())
+                .isEqualTo(Version.ZERO);
+        assertThat(cluster.node(0).replica.stats().tombstonesDropped).isEqualTo(1);
+    }
+
+    private static Versioned value(TestCluster cluster, int node, String key) {
+        return cluster.node(node).replica.valueOf(TestCluster.KEYSPACE, bytes(key));
+    }
+}
