@@ -74,6 +74,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     private final long requestTimeoutNanos;
     /** Compact the log once this many applied slots sit above the last compaction point. */
     private final long snapshotIntervalSlots;
+    /** The keyspaces this log replicates; snapshots cover exactly these. */
+    private final int[] strongKeyspaceIndexes;
     /** Marks this process's proposals; negative so it never collides with client sessions. */
     private final long incarnationId = new SecureRandom().nextLong() | Long.MIN_VALUE;
     private final PendingReplies pending = new PendingReplies();
@@ -91,8 +93,10 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
 
     public ConsensusLog(ReplicaConfig config, int[] nodeIdByIndex, RocksConsensusStore store,
                         StateStore state, KvStateMachine stateMachine, Clock clock, LogMetrics metrics,
-                        long tickNanos, long requestTimeoutNanos, long snapshotIntervalSlots) {
+                        long tickNanos, long requestTimeoutNanos, long snapshotIntervalSlots,
+                        int[] strongKeyspaceIndexes) {
         this.snapshotIntervalSlots = snapshotIntervalSlots;
+        this.strongKeyspaceIndexes = strongKeyspaceIndexes.clone();
         this.nodeIdByIndex = nodeIdByIndex;
         this.selfIndex = config.nodeIndex();
         this.store = store;
@@ -318,7 +322,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     }
 
     private void sendSnapshot(int peer) {
-        byte[] data = state.export(Limits.SNAPSHOT_SIZE_BYTES_MAX);
+        byte[] data = state.export(strongKeyspaceIndexes, Limits.SNAPSHOT_SIZE_BYTES_MAX);
         if (data == null) {
             LOG.error("node={} cannot send a snapshot to node {}: the state exceeds {} bytes; copy a"
                     + " healthy node's data directory to it instead", nodeIdByIndex[selfIndex],
@@ -332,7 +336,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     }
 
     private void installSnapshot(Snapshot snapshot) {
-        state.replaceAll(snapshot.slotBelow(), snapshot.data());
+        state.replaceAll(strongKeyspaceIndexes, snapshot.slotBelow(), snapshot.data());
         LOG.info("node={} installed a snapshot of {} bytes at slot {}", nodeIdByIndex[selfIndex],
                 snapshot.data().length, snapshot.slotBelow());
     }

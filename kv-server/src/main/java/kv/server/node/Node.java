@@ -83,6 +83,12 @@ public final class Node implements AutoCloseable {
                 config.fsync() ? "always" : "never", config.keyspaces().all().size());
     }
 
+    private static int[] strongKeyspaceIndexes(ServerConfig config) {
+        return config.keyspaces().all().stream()
+                .filter(keyspace -> keyspace.mode() == kv.server.command.Keyspaces.Mode.STRONG)
+                .mapToInt(kv.server.command.Keyspaces.Keyspace::index).toArray();
+    }
+
     /** /health: up, plus the consensus role and leader in a cluster. */
     private static String health(int nodeId, ReplicatedLog log, ConsensusLog cluster) {
         String base = "{\"status\":\"up\",\"node\":" + nodeId + ",\"appliedSlot\":" + log.appliedSlot();
@@ -113,7 +119,7 @@ public final class Node implements AutoCloseable {
                 new RocksConsensusStore(storage, config.fsync()), state, stateMachine, Clock.SYSTEM,
                 meters, TimeUnit.MILLISECONDS.toNanos(config.cluster().tickMillis()),
                 TimeUnit.MILLISECONDS.toNanos(config.cluster().requestTimeoutMillis()),
-                config.cluster().snapshotIntervalSlots());
+                config.cluster().snapshotIntervalSlots(), strongKeyspaceIndexes(config));
     }
 
     private static NettyPeerTransport startTransport(ServerConfig config, ConsensusLog consensus,

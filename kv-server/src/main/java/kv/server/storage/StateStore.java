@@ -24,13 +24,15 @@ public interface StateStore {
     long appliedSlot();
 
     /**
-     * Every state record as one byte array ({@code keylen:4 key vallen:4 value}*), taken at one
-     * point in time; null if it would exceed {@code sizeBytesMax}. Consensus snapshots.
+     * The records of the given keyspaces as one byte array ({@code keylen:4 key vallen:4
+     * value}*), taken at one point in time; null if it would exceed {@code sizeBytesMax}.
+     * Consensus snapshots cover the strong keyspaces only: eventual keyspaces replicate on
+     * their own and must not be touched by a snapshot install.
      */
-    byte[] export(long sizeBytesMax);
+    byte[] export(int[] keyspaceIndexes, long sizeBytesMax);
 
-    /** Replaces the whole state with an {@link #export} and records {@code slot}; synced. */
-    void replaceAll(long slot, byte[] exported);
+    /** Replaces those keyspaces' records with an {@link #export} and records {@code slot}; synced. */
+    void replaceAll(int[] keyspaceIndexes, long slot, byte[] exported);
 
     /** A point-in-time reader that holds native resources until closed. */
     interface Snapshot extends StateReader, AutoCloseable {

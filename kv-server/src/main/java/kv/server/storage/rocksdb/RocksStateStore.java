@@ -104,32 +104,48 @@ public final class RocksStateStore implements StateStore {
     }
 
     @Override
-    public byte[] export(long sizeBytesMax) {
+    public byte[] export(int[] keyspaceIndexes, long sizeBytesMax) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (Snapshot snapshot = snapshot(); StateCursor cursor = snapshot.scan(new byte[0], null)) {
+        try (Snapshot snapshot = snapshot()) {
+            for (int keyspace : keyspaceIndexes) {
+                if (!exportKeyspace(snapshot, keyspace, out, sizeBytesMax)) return null;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean exportKeyspace(Snapshot snapshot, int keyspace,
+                                          java.io.ByteArrayOutputStream out, long sizeBytesMax) {
+        byte[] prefix = {(byte) keyspace};
+        try (StateCursor cursor = snapshot.scan(prefix, Bytes.prefixEnd(prefix))) {
             for (; cursor.valid(); cursor.next()) {
                 byte[] key = cursor.key();
                 byte[] value = cursor.value();
-                if (out.size() + 8L + key.length + value.length > sizeBytesMax) return null;
+                if (out.size() + 8L + key.length + value.length > sizeBytesMax) return false;
                 out.writeBytes(Bytes.ofInt(key.length));
                 out.writeBytes(key);
                 out.writeBytes(Bytes.ofInt(value.length));
                 out.writeBytes(value);
             }
         }
-        return out.toByteArray();
+        return true;
     }
 
     @Override
-    public void replaceAll(long slot, byte[] exported) {
+    public void replaceAll(int[] keyspaceIndexes, long slot, byte[] exported) {
         try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
-            batch.deleteRange(state, new byte[0], ALL_KEYS_END);
+            for (int keyspace : keyspaceIndexes) {
+                byte[] prefix = {(byte) keyspace};
+                batch.deleteRange(state, prefix, Bytes.prefixEnd(prefix));
+            }
             java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(exported);
             while (in.hasRemaining()) {
                 byte[] key = new byte[in.getInt()];
                 in.get(key);
                 byte[] value = new byte[in.getInt()];
                 in.get(value);
+                kv.server.Assert.that(key.length > 0 && contains(keyspaceIndexes, key[0] & 0xff),
+                        "snapshot record outside the strong keyspaces");
                 batch.put(state, key, value);
             }
             batch.put(meta, APPLIED_SLOT_KEY, Bytes.ofLong(slot));
@@ -140,8 +156,12 @@ public final class RocksStateStore implements StateStore {
         }
     }
 
-    /** Above every state key: keys start with a keyspace index byte, at most 63. */
-    private static final byte[] ALL_KEYS_END = {(byte) 0xff, (byte) 0xff};
+    private static boolean contains(int[] values, int value) {
+        for (int candidate : values) {
+            if (candidate == value) return true;
+        }
+        return false;
+    }
 
     /** Reads through RocksDB, optionally pinned to a snapshot. */
     private final class Reader implements StateReader {

@@ -77,4 +77,24 @@ class RocksStorageTest {
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void snapshotExportAndInstallTouchOnlyTheGivenKeyspaces() {
+        byte[] strongKey = {0, 1, 'a'};
+        byte[] eventualKey = {1, 1, 'b'};
+        try (RocksStorage storage = new RocksStorage(dir, 8 << 20)) {
+            RocksStateStore state = new RocksStateStore(storage);
+            state.write(3, new StateWrites(List.of(new StateWrites.Op(strongKey, bytes("s"), null),
+                    new StateWrites.Op(eventualKey, bytes("e"), null))));
+            byte[] exported = state.export(new int[] {0}, 1 << 20);
+            state.write(4, new StateWrites(List.of(new StateWrites.Op(strongKey, null, null),
+                    new StateWrites.Op(new byte[] {0, 1, 'z'}, bytes("later"), null))));
+            state.replaceAll(new int[] {0}, 9, exported);
+            assertThat(state.live().get(strongKey)).isEqualTo(bytes("s"));
+            assertThat(state.live().get(new byte[] {0, 1, 'z'})).isNull();
+            assertThat(state.live().get(eventualKey)).isEqualTo(bytes("e")); // untouched
+            assertThat(state.appliedSlot()).isEqualTo(9);
+            assertThat(state.export(new int[] {0}, 4)).isNull(); // over the size bound
+        }
+    }
 }
