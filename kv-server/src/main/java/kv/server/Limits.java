@@ -47,6 +47,10 @@ public final class Limits {
     public static final int PEER_RECONNECT_BACKOFF_MILLIS_MAX = 2_000;
     /** Largest state snapshot a node sends to a lagging peer (held in memory while sent). */
     public static final long SNAPSHOT_SIZE_BYTES_MAX = 1L << 30;
+    /** A session unused for this many slots expires (log-driven: the same on every replica). */
+    public static final long SESSION_EXPIRY_SLOTS = 1_000_000;
+    /** Sessions expired per applied slot at most, so one apply step stays short. */
+    public static final int SESSION_EXPIRATIONS_PER_SLOT_MAX = 64;
     /** Keys SCAN examines per call when COUNT is not given, and the largest COUNT honoured. */
     public static final int SCAN_COUNT_DEFAULT = 10;
     public static final int SCAN_COUNT_MAX = 100_000;

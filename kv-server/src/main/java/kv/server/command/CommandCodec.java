@@ -6,7 +6,8 @@ import kv.server.Assert;
 
 /**
  * Encodes a batch of commands as one log entry and back. Layout (big-endian):
- * {@code count:4 { type:2 keyspace:1 clientId:8 sequence:8 argc:4 { len:4 bytes }* }*}.
+ * {@code count:4 { type:2 keyspace:1 clientId:8 sequence:8 originId:8 originSequence:8 argc:4
+ * { len:4 bytes }* }*}.
  * Integrity is the storage layer's job (a CRC32C over the whole record).
  */
 public final class CommandCodec {
@@ -17,7 +18,7 @@ public final class CommandCodec {
     public static int encodedSize(List<Command> commands) {
         int size = 4;
         for (Command command : commands) {
-            size += 2 + 1 + 8 + 8 + 4;
+            size += 2 + 1 + 8 + 8 + 8 + 8 + 4;
             for (byte[] arg : command.args()) size += 4 + arg.length;
         }
         return size;
@@ -32,6 +33,8 @@ public final class CommandCodec {
             out[at++] = (byte) command.keyspaceIndex();
             at = putLong(out, at, command.clientId());
             at = putLong(out, at, command.sequence());
+            at = putLong(out, at, command.originId());
+            at = putLong(out, at, command.originSequence());
             at = putInt(out, at, command.args().length);
             for (byte[] arg : command.args()) {
                 at = putInt(out, at, arg.length);
@@ -57,6 +60,8 @@ public final class CommandCodec {
             at[0] += 3;
             long clientId = getLong(in, at);
             long sequence = getLong(in, at);
+            long originId = getLong(in, at);
+            long originSequence = getLong(in, at);
             int argc = getInt(in, at);
             Assert.that(argc >= 1 && argc <= in.length, "corrupt command batch: argc %d", argc);
             byte[][] args = new byte[argc][];
@@ -68,7 +73,8 @@ public final class CommandCodec {
                 System.arraycopy(in, at[0], args[a], 0, length);
                 at[0] += length;
             }
-            commands.add(new Command(TYPES[typeIndex], keyspace, args, clientId, sequence));
+            commands.add(new Command(TYPES[typeIndex], keyspace, args, clientId, sequence, originId,
+                    originSequence));
         }
         Assert.that(at[0] == in.length, "corrupt command batch: %d trailing bytes",
                 in.length - at[0]);

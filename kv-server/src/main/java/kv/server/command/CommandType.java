@@ -27,6 +27,10 @@ public enum CommandType {
     CONFIG(-2, CONNECTION, 0, 0, 0),
     INFO(-1, CONNECTION, 0, 0, 0),
     AUTH(-2, CONNECTION, 0, 0, 0),
+    /** SESSION clientId sequence command [args...]: exactly-once execution (kv-client). */
+    SESSION(-4, CONNECTION, 0, 0, 0),
+    /** SYNOD MEMBERS: the cluster's members and roles (kv-client discovery). */
+    SYNOD(-2, CONNECTION, 0, 0, 0),
     // Transactions.
     MULTI(1, TRANSACTION, 0, 0, 0),
     EXEC(1, TRANSACTION, 0, 0, 0),

@@ -76,7 +76,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     private final long snapshotIntervalSlots;
     /** The keyspaces this log replicates; snapshots cover exactly these. */
     private final int[] strongKeyspaceIndexes;
-    /** Marks this process's proposals; negative so it never collides with client sessions. */
+    /** Marks this process's proposals, so that it answers exactly the commands it proposed. */
     private final long incarnationId = new SecureRandom().nextLong() | Long.MIN_VALUE;
     private final PendingReplies pending = new PendingReplies();
     /** Proposals waiting for a leader to be known; routed as soon as one is. */
@@ -214,8 +214,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     private void handle(Input input) {
         if (input instanceof Proposal proposal) {
             Command command = proposal.command();
-            Command stamped = new Command(command.type(), command.keyspaceIndex(), command.args(),
-                    incarnationId, ++sequence);
+            Command stamped = command.fromOrigin(incarnationId, ++sequence);
             long now = clock.monotonicNanos();
             pending.add(sequence, new PendingReplies.Pending(proposal.callback(), now,
                     now + requestTimeoutNanos));
@@ -232,9 +231,9 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
             ProposeResult result = replica.propose(encoded);
             switch (result) {
                 case QUEUED -> markSent(command);
-                case BUSY -> pending.complete(command.sequence(), Reply.error(
+                case BUSY -> pending.complete(command.originSequence(), Reply.error(
                         "BUSY the leader's proposal queue is full; retry with backoff"));
-                case TOO_LARGE -> pending.complete(command.sequence(), Reply.error(
+                case TOO_LARGE -> pending.complete(command.originSequence(), Reply.error(
                         "LIMIT command of " + encoded.length + " bytes exceeds the batch size max "
                                 + Limits.BATCH_SIZE_BYTES_MAX + " bytes"));
                 case NOT_LEADER -> waitingForLeader.add(command);
@@ -250,8 +249,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     }
 
     private void markSent(Command command) {
-        if (command.clientId() != incarnationId) return; // forwarded from another node
-        PendingReplies.Pending entry = pending.get(command.sequence());
+        if (command.originId() != incarnationId) return; // forwarded from another node
+        PendingReplies.Pending entry = pending.get(command.originSequence());
         if (entry != null) entry.sent = true;
     }
 
@@ -262,7 +261,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         List<Command> retry = new ArrayList<>(waitingForLeader);
         waitingForLeader.clear();
         for (Command command : retry) {
-            if (command.clientId() != incarnationId || pending.get(command.sequence()) != null) {
+            if (command.originId() != incarnationId || pending.get(command.originSequence()) != null) {
                 route(command);
             }
         }
@@ -355,8 +354,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         long now = clock.monotonicNanos();
         for (int i = 0; i < commands.size(); i++) {
             Command command = commands.get(i);
-            if (command.clientId() != incarnationId) continue;
-            PendingReplies.Pending answered = pending.complete(command.sequence(), result.replies().get(i));
+            if (command.originId() != incarnationId) continue;
+            PendingReplies.Pending answered = pending.complete(command.originSequence(), result.replies().get(i));
             if (answered != null) metrics.onCommitted(now - answered.createdNanos);
         }
         return commands.size();

@@ -83,10 +83,13 @@ public final class Node implements AutoCloseable {
                 config.fsync() ? "always" : "never", config.keyspaces().all().size());
     }
 
+    /** What consensus snapshots carry: the strong keyspaces and the session table. */
     private static int[] strongKeyspaceIndexes(ServerConfig config) {
-        return config.keyspaces().all().stream()
+        java.util.stream.IntStream keyspaces = config.keyspaces().all().stream()
                 .filter(keyspace -> keyspace.mode() == kv.server.command.Keyspaces.Mode.STRONG)
-                .mapToInt(kv.server.command.Keyspaces.Keyspace::index).toArray();
+                .mapToInt(kv.server.command.Keyspaces.Keyspace::index);
+        return java.util.stream.IntStream.concat(keyspaces,
+                java.util.Arrays.stream(kv.server.statemachine.SessionRecords.PREFIXES)).toArray();
     }
 
     /** /health: up, plus the consensus role and leader in a cluster. */

@@ -89,6 +89,23 @@ final class NodeInfo implements InfoSource {
                 + "\r\nsynod_campaigns:" + status.campaignsCount() + "\r\n";
     }
 
+    @Override
+    public List<String> members() {
+        String bind = config.clientBind();
+        if (cluster == null) {
+            return List.of("id=" + config.nodeId() + " host=" + bind + " port=" + config.clientPort()
+                    + " role=leader");
+        }
+        int leader = cluster.get().leaderNodeId();
+        List<String> lines = new java.util.ArrayList<>();
+        for (ServerConfig.Member member : config.members()) {
+            String role = leader == 0 ? "unknown" : member.id() == leader ? "leader" : "follower";
+            String line = "id=" + member.id() + " host=" + bind + " port=" + member.clientPort() + " role=" + role;
+            if (member.id() == config.nodeId()) lines.add(0, line); else lines.add(line);
+        }
+        return lines;
+    }
+
     /** One line per keyspace; reads a single counter per keyspace (admin path, not hot). */
     private String keyspaceSection() {
         StringBuilder out = new StringBuilder("# Keyspace\r\n");

@@ -39,6 +39,7 @@ final class ConnectionCommands {
             case CONFIG -> config(args);
             case INFO -> info(args);
             case AUTH -> auth(args);
+            case SYNOD -> synod(args);
             default -> throw kv.server.Assert.unreachable("not a connection command: " + type);
         };
     }
@@ -185,6 +186,16 @@ final class ConnectionCommands {
                 Reply.array(List.of(new Reply.Simple(flag))), Reply.integer(type.firstKeyIndex),
                 Reply.integer(type.lastKeyIndex), Reply.integer(type.keyStep),
                 Reply.EMPTY_ARRAY, Reply.EMPTY_ARRAY, Reply.EMPTY_ARRAY, Reply.EMPTY_ARRAY));
+    }
+
+    /** SYNOD MEMBERS: one line per member, "id=1 host=127.0.0.1 port=6379 role=leader". */
+    private Reply synod(byte[][] args) {
+        if (!Args.is(args[1], "MEMBERS")) {
+            return Reply.error("ERR unknown subcommand '" + text(args[1]) + "'. Try SYNOD MEMBERS.");
+        }
+        List<Reply> lines = new ArrayList<>();
+        for (String line : context.info().members()) lines.add(Reply.bulk(line));
+        return Reply.array(lines);
     }
 
     private Reply config(byte[][] args) {

@@ -7,4 +7,9 @@ public interface InfoSource {
 
     /** Section names in the order INFO without arguments prints them. */
     java.util.List<String> defaultSections();
+
+    /** SYNOD MEMBERS lines: "id=N host=H port=P role=leader|follower|unknown", this node first. */
+    default java.util.List<String> members() {
+        return java.util.List.of();
+    }
 }

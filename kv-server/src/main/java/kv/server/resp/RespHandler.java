@@ -139,6 +139,10 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         session.lastCommand = type.wireName;
+        if (type == CommandType.SESSION && !session.inMulti) {
+            exactlyOnce(args);
+            return;
+        }
         if (session.inMulti && type.flag != CommandFlag.TRANSACTION) {
             queueInTransaction(type, args, request.sizeBytes());
             return;
@@ -230,6 +234,35 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         }
         busy = false;
         drain(true);
+    }
+
+    /**
+     * SESSION clientId sequence command [args...]: the command runs once however often it is
+     * retried with the same (clientId, sequence), on any node (kv-client's exactly-once retries).
+     */
+    private void exactlyOnce(byte[][] args) {
+        Long clientId = kv.server.statemachine.Args.parseLong(args[1]);
+        Long sequence = kv.server.statemachine.Args.parseLong(args[2]);
+        if (clientId == null || clientId <= 0 || sequence == null || sequence <= 0) {
+            write(Reply.error("ERR SESSION needs a positive client id and a positive sequence"));
+            return;
+        }
+        byte[][] inner = java.util.Arrays.copyOfRange(args, 3, args.length);
+        CommandType type = CommandType.lookup(inner[0]);
+        Reply invalid = type == null ? CommandCheck.unknownCommand(inner) : CommandCheck.check(type, inner);
+        if (invalid == null && type.flag != CommandFlag.WRITE && type.flag != CommandFlag.READ) {
+            invalid = Reply.error("ERR SESSION wraps data commands only, not " + type.name());
+        }
+        if (invalid != null) {
+            write(invalid);
+            return;
+        }
+        if (type.flag == CommandFlag.READ) { // reads are idempotent: no session needed
+            startReads(type, inner);
+            return;
+        }
+        Command command = new Command(type, session.keyspaceIndex, inner, clientId, sequence);
+        proposeAll(List.of(command), List.of(type));
     }
 
     private void queueInTransaction(CommandType type, byte[][] args, int sizeBytes) {

@@ -23,8 +23,14 @@ public final class KvStateMachine {
     /** Applies the commands chosen in {@code slot}, in order, over {@code state}. */
     public Applied apply(long slot, List<Command> commands, StateReader state) {
         StateOverlay overlay = new StateOverlay(state);
+        SessionRecords sessions = new SessionRecords(overlay);
+        sessions.expire(slot);
         List<Reply> replies = new ArrayList<>(commands.size());
         for (Command command : commands) {
+            if (command.hasSession()) {
+                replies.add(applyInSession(slot, command, overlay, sessions));
+                continue;
+            }
             // Reads travel through the log too when no local read is safe (cluster without
             // leases): ordered among the writes, they are linearizable.
             Assert.that(command.type().flag != kv.server.command.CommandFlag.CONNECTION,
@@ -37,6 +43,30 @@ public final class KvStateMachine {
             }
         }
         return new Applied(replies, overlay.writes());
+    }
+
+    /**
+     * Exactly once: a command of a client session is applied only if its sequence is new; a
+     * retry of the last one is answered with the first result (Raft thesis section 6.3).
+     */
+    private Reply applyInSession(long slot, Command command, StateOverlay overlay, SessionRecords sessions) {
+        return switch (sessions.check(command.clientId(), command.sequence())) {
+            case NEW -> {
+                Reply reply = command.type() == CommandType.EXEC
+                        ? applyTransaction(slot, command, overlay)
+                        : execute(command.type(), command.args(),
+                                new KeyspaceView(overlay, overlay, command.keyspaceIndex(), slot));
+                sessions.record(command.clientId(), command.sequence(), reply, slot);
+                yield reply;
+            }
+            case DUPLICATE -> sessions.firstResult(command.clientId());
+            case STALE -> Reply.error("ERR stale sequence " + command.sequence() + " for client "
+                    + command.clientId() + ": a later command of this session was applied; retry only"
+                    + " the last unanswered command");
+            case EXPIRED -> Reply.error("SESSIONEXPIRED client " + command.clientId()
+                    + " has no live session (expired or evicted); the command was not applied;"
+                    + " start a new session with sequence 1");
+        };
     }
 
     /** Serves a read-only command from {@code state}. */
@@ -111,7 +141,8 @@ public final class KvStateMachine {
             case ZRANGE -> SortedSetCommands.zrange(view, args);
             case ZRANGEBYSCORE -> SortedSetCommands.zrangeByScore(view, args);
             case ZRANK -> SortedSetCommands.zrank(view, args);
-            case PING, ECHO, QUIT, SELECT, HELLO, CLIENT, COMMAND, CONFIG, INFO, AUTH, MULTI, EXEC,
+            case PING, ECHO, QUIT, SELECT, HELLO, CLIENT, COMMAND, CONFIG, INFO, AUTH, SESSION, SYNOD,
+                 MULTI, EXEC,
                  DISCARD, WATCH, UNWATCH -> throw Assert.unreachable(
                     "connection command " + type + " reached the state machine");
         };

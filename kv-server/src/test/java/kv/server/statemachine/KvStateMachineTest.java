@@ -255,6 +255,27 @@ class KvStateMachineTest {
         assertThat(h.state.size()).isEqualTo(other.state.size());
     }
 
+    @Test
+    void sessionCommandsApplyExactlyOnceAndRetriesGetTheFirstResult() {
+        Command first = session(7, 1, "INCR", "n");
+        assertThat(StateMachineHarness.text(h.apply(List.of(first)).get(0))).isEqualTo("1");
+        assertThat(StateMachineHarness.text(h.apply(List.of(first)).get(0))).isEqualTo("1"); // retry
+        assertThat(h.text("GET", "n")).isEqualTo("1");
+        assertThat(StateMachineHarness.text(h.apply(List.of(session(7, 2, "INCR", "n"))).get(0))).isEqualTo("2");
+        assertThat(StateMachineHarness.text(h.apply(List.of(first)).get(0))).startsWith("-ERR stale sequence 1");
+        assertThat(StateMachineHarness.text(h.apply(List.of(session(8, 5, "INCR", "n"))).get(0)))
+                .startsWith("-SESSIONEXPIRED");
+        // Both copies of a retry in one batch: applied once.
+        List<Reply> replies = h.apply(List.of(session(9, 1, "INCR", "n"), session(9, 1, "INCR", "n")));
+        assertThat(replies.stream().map(StateMachineHarness::text).toList()).containsExactly("3", "3");
+        assertThat(h.text("GET", "n")).isEqualTo("3");
+    }
+
+    private static Command session(long clientId, long sequence, String... words) {
+        Command plain = command(words);
+        return new Command(plain.type(), 0, plain.args(), clientId, sequence);
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
