@@ -76,7 +76,7 @@ public record ServerConfig(
             "metrics", Set.of("bind", "port"),
             "storage", Set.of("fsync", "block-cache-bytes"),
             "read", Set.of("threads"),
-            "keyspaces", Set.of("name", "index", "mode"));
+            "keyspaces", Set.of("name", "index", "mode", "write-level", "read-level"));
 
     /** The embedded default: one node on 127.0.0.1:6379, data in ./data/node1. */
     public static ServerConfig embeddedDefault() {
@@ -242,25 +242,38 @@ public record ServerConfig(
                     Limits.KEYSPACES_COUNT_MAX - 1);
             String mode = reader.string(entry, "keyspaces[" + name + "].mode", "strong")
                     .toLowerCase(Locale.ROOT);
-            if (mode.equals("eventual")) {
-                throw new ConfigException(reader.origin + ": keyspaces[" + name + "].mode = eventual"
-                        + " is not available yet in this version; use mode: strong");
-            }
-            if (!mode.equals("strong")) {
+            if (!mode.equals("strong") && !mode.equals("eventual")) {
                 throw new ConfigException(reader.origin + ": keyspaces[" + name + "].mode = '" + mode
-                        + "' is invalid; allowed: strong");
+                        + "' is invalid; allowed: strong (linearizable, majority side only) or"
+                        + " eventual (multimaster last-writer-wins, every side of a partition)");
+            }
+            String writeLevel = level(reader, entry, "keyspaces[" + name + "].write-level");
+            String readLevel = level(reader, entry, "keyspaces[" + name + "].read-level");
+            if (mode.equals("strong") && (entry.containsKey("write-level") || entry.containsKey("read-level"))) {
+                throw new ConfigException(reader.origin + ": keyspaces[" + name + "] is strong: every"
+                        + " read and write is linearizable, so write-level and read-level do not apply");
             }
             if (!names.add(name) || !indexes.add(index)) {
                 throw new ConfigException(reader.origin + ": keyspace name '" + name + "' or index "
                         + index + " is declared twice");
             }
-            all.add(new Keyspaces.Keyspace(name, index, Keyspaces.Mode.STRONG));
+            all.add(new Keyspaces.Keyspace(name, index, mode.equals("strong") ? Keyspaces.Mode.STRONG
+                    : Keyspaces.Mode.EVENTUAL, writeLevel, readLevel));
         }
         if (!indexes.contains(0)) {
             throw new ConfigException(reader.origin + ": no keyspace has index 0; index 0 is the"
                     + " default that every new connection starts in");
         }
         return new Keyspaces(List.copyOf(all));
+    }
+
+    private static String level(Reader reader, Map<String, Object> entry, String key) {
+        String level = reader.string(entry, key, "ONE").toUpperCase(Locale.ROOT);
+        if (kv.server.eventual.Level.parse(level) == null) {
+            throw new ConfigException(reader.origin + ": " + key + " = '" + level
+                    + "' is invalid; allowed: ONE, QUORUM, ALL (R + W > N reads the latest write)");
+        }
+        return level;
     }
 
     /** Reads typed values and rejects unknown keys. */

@@ -29,6 +29,8 @@ public enum CommandType {
     AUTH(-2, CONNECTION, 0, 0, 0),
     /** SESSION clientId sequence command [args...]: exactly-once execution (kv-client). */
     SESSION(-4, CONNECTION, 0, 0, 0),
+    /** CONSISTENCY [ONE|QUORUM|ALL|DEFAULT]: this connection's level in eventual keyspaces. */
+    CONSISTENCY(-1, CONNECTION, 0, 0, 0),
     /** SYNOD MEMBERS: the cluster's members and roles (kv-client discovery). */
     SYNOD(-2, CONNECTION, 0, 0, 0),
     // Transactions.

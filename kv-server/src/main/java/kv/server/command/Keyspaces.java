@@ -7,7 +7,22 @@ public record Keyspaces(List<Keyspace> all) {
 
     public enum Mode { STRONG, EVENTUAL }
 
-    public record Keyspace(String name, int index, Mode mode) {}
+    /**
+     * One keyspace; the levels (ONE, QUORUM, ALL) are the defaults of an eventual keyspace, which
+     * a connection may change with CONSISTENCY; a strong keyspace ignores them.
+     */
+    public record Keyspace(String name, int index, Mode mode, String writeLevel, String readLevel) {
+        public Keyspace(String name, int index, Mode mode) {
+            this(name, index, mode, "ONE", "ONE");
+        }
+    }
+
+    public boolean hasEventual() {
+        for (Keyspace keyspace : all) {
+            if (keyspace.mode() == Mode.EVENTUAL) return true;
+        }
+        return false;
+    }
 
     /** The keyspace named by a SELECT argument (index or name), or null. */
     public Keyspace find(String indexOrName) {

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kv.server.Clock;
 import kv.server.consensus.ReplicaConfig;
+import kv.server.eventual.EventualConfig;
+import kv.server.eventual.EventualMessageType;
+import kv.server.storage.rocksdb.RocksEventualStore;
 import kv.server.storage.rocksdb.RocksConsensusStore;
 import kv.server.transport.PeerAddress;
 import kv.server.transport.netty.NettyPeerTransport;
@@ -37,6 +40,7 @@ public final class Node implements AutoCloseable {
     private final ReplicatedLog log;
     private final ReadPath reads;
     private final NettyPeerTransport transport;
+    private final EventualDriver eventual;
     private final RespServer resp;
     private final MetricsHttpServer metricsHttp;
 
@@ -46,6 +50,11 @@ public final class Node implements AutoCloseable {
         RocksStateStore state = new RocksStateStore(storage);
         KvStateMachine stateMachine = new KvStateMachine();
         ServerConfig.Member self = config.self();
+        int[] nodeIdByIndex = nodeIdByIndex(config);
+        int selfIndex = indexOf(nodeIdByIndex, config.nodeId());
+        eventual = !config.keyspaces().hasEventual() ? null : new EventualDriver(
+                EventualConfig.defaults(selfIndex, (1 << nodeIdByIndex.length) - 1), nodeIdByIndex,
+                new RocksEventualStore(storage), config.fsync(), Clock.SYSTEM);
         ConsensusLog consensus = null;
         if (self == null) {
             log = new SingleNodeLog(new RocksLogStore(storage), state, stateMachine, config.fsync(),
@@ -56,10 +65,11 @@ public final class Node implements AutoCloseable {
             consensus = startConsensus(config, state, stateMachine, meters);
             log = consensus;
             reads = consensus;
-            transport = startTransport(config, consensus, meters);
+            transport = startTransport(config, consensus, eventual, meters);
             consensus.start(transport);
             meters.bindConsensus(consensus::status);
         }
+        if (eventual != null) eventual.start(transport);
         ConsensusLog cluster = consensus;
         meters.gauge("kv.rocksdb.keys.estimated", null, storage,
                 s -> s.stateProperty("rocksdb.estimate-num-keys"));
@@ -72,7 +82,7 @@ public final class Node implements AutoCloseable {
         NodeInfo info = new NodeInfo(config, meters, clients, log, state,
                 cluster == null ? null : cluster::status);
         resp = new RespServer(new RespContext(config.keyspaces(), log, reads, meters, info,
-                configValues(config), config.connectionsMax(), clients),
+                configValues(config), config.connectionsMax(), clients, eventual),
                 config.clientBind(), self == null ? config.clientPort() : self.clientPort(),
                 config.ioThreads());
         int metricsPort = self == null ? config.metricsPort() : self.metricsPort();
@@ -100,6 +110,19 @@ public final class Node implements AutoCloseable {
         return base + ",\"role\":\"" + status.role() + "\",\"leader\":" + status.leaderNodeId() + "}";
     }
 
+    /** Node ids by replica index (members sorted by id); {1} style for a single node. */
+    private static int[] nodeIdByIndex(ServerConfig config) {
+        if (config.members().isEmpty()) return new int[] {config.nodeId()};
+        return byId(config).stream().mapToInt(ServerConfig.Member::id).toArray();
+    }
+
+    private static int indexOf(int[] nodeIdByIndex, int nodeId) {
+        for (int i = 0; i < nodeIdByIndex.length; i++) {
+            if (nodeIdByIndex[i] == nodeId) return i;
+        }
+        throw new IllegalStateException("node " + nodeId + " is not a member");
+    }
+
     /** Members sorted by id: a member's index in this order is its consensus node index. */
     private static List<ServerConfig.Member> byId(ServerConfig config) {
         List<ServerConfig.Member> members = new ArrayList<>(config.members());
@@ -125,15 +148,20 @@ public final class Node implements AutoCloseable {
                 config.cluster().snapshotIntervalSlots(), strongKeyspaceIndexes(config));
     }
 
+    /** One transport for both protocols: frames 100..127 are eventual, the rest consensus. */
     private static NettyPeerTransport startTransport(ServerConfig config, ConsensusLog consensus,
-                                                     Meters meters) throws InterruptedException {
+                                                     EventualDriver eventual, Meters meters)
+            throws InterruptedException {
         List<PeerAddress> peers = new ArrayList<>();
         for (ServerConfig.Member member : config.members()) {
             peers.add(new PeerAddress(member.id(), member.host(), member.peerPort()));
         }
         ServerConfig.Member self = config.self();
         return new NettyPeerTransport(new PeerAddress(self.id(), self.host(), self.peerPort()),
-                peers, consensus::onFrame, meters,
+                peers, frame -> {
+                    if (eventual != null && EventualMessageType.isEventual(frame.type())) eventual.onFrame(frame);
+                    else consensus.onFrame(frame);
+                }, meters,
                 TimeUnit.MILLISECONDS.toNanos(config.cluster().peerDelayMillis()));
     }
 
@@ -163,6 +191,7 @@ public final class Node implements AutoCloseable {
         if (metricsHttp != null) metricsHttp.close();
         reads.close();
         log.close();
+        if (eventual != null) eventual.close();
         if (transport != null) transport.close();
         storage.close();
     }

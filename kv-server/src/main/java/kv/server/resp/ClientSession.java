@@ -18,6 +18,8 @@ final class ClientSession {
     volatile String libraryVersion = "";
     volatile int keyspaceIndex;
     volatile String lastCommand = "NULL";
+    /** CONSISTENCY chosen for eventual keyspaces; null: each keyspace's configured default. */
+    kv.server.eventual.Level level;
 
     /** MULTI state: queued commands, and whether queuing failed (EXEC then aborts). */
     boolean inMulti;

@@ -40,6 +40,7 @@ final class ConnectionCommands {
             case INFO -> info(args);
             case AUTH -> auth(args);
             case SYNOD -> synod(args);
+            case CONSISTENCY -> consistency(session, args);
             default -> throw kv.server.Assert.unreachable("not a connection command: " + type);
         };
     }
@@ -186,6 +187,30 @@ final class ConnectionCommands {
                 Reply.array(List.of(new Reply.Simple(flag))), Reply.integer(type.firstKeyIndex),
                 Reply.integer(type.lastKeyIndex), Reply.integer(type.keyStep),
                 Reply.EMPTY_ARRAY, Reply.EMPTY_ARRAY, Reply.EMPTY_ARRAY, Reply.EMPTY_ARRAY));
+    }
+
+    /**
+     * CONSISTENCY: this connection's level for eventual keyspaces (reads and writes); without an
+     * argument it shows the level in force; DEFAULT returns to the keyspace's configured levels.
+     */
+    private Reply consistency(ClientSession session, byte[][] args) {
+        if (args.length == 1) {
+            if (session.level != null) return new Reply.Simple(session.level.name());
+            Keyspaces.Keyspace keyspace = context.keyspaces().byIndex(session.keyspaceIndex);
+            return new Reply.Simple(keyspace.mode() == Keyspaces.Mode.STRONG ? "STRONG"
+                    : "DEFAULT write=" + keyspace.writeLevel() + " read=" + keyspace.readLevel());
+        }
+        if (args.length > 2) return Reply.error("ERR wrong number of arguments for 'consistency' command");
+        if (Args.is(args[1], "DEFAULT")) {
+            session.level = null;
+            return Reply.OK;
+        }
+        kv.server.eventual.Level level = kv.server.eventual.Level.parse(text(args[1]));
+        if (level == null) {
+            return Reply.error("ERR unknown level '" + text(args[1]) + "'; use ONE, QUORUM, ALL or DEFAULT");
+        }
+        session.level = level;
+        return Reply.OK;
     }
 
     /** SYNOD MEMBERS: one line per member, "id=1 host=127.0.0.1 port=6379 role=leader". */

@@ -15,4 +15,13 @@ public record RespContext(
         /** Answers to CONFIG GET, by lower-case parameter name. */
         SortedMap<String, String> configValues,
         int connectionsMax,
-        ClientRegistry clients) {}
+        ClientRegistry clients,
+        /** Eventual keyspaces' path; null when no keyspace is eventual. */
+        kv.server.log.EventualPath eventual) {
+
+    public RespContext(Keyspaces keyspaces, ReplicatedLog log, ReadPath reads, RespMetrics metrics,
+                       InfoSource info, SortedMap<String, String> configValues, int connectionsMax,
+                       ClientRegistry clients) {
+        this(keyspaces, log, reads, metrics, info, configValues, connectionsMax, clients, null);
+    }
+}

@@ -15,6 +15,7 @@ import kv.server.command.Command;
 import kv.server.command.CommandCheck;
 import kv.server.command.CommandFlag;
 import kv.server.command.CommandType;
+import kv.server.command.Keyspaces;
 import kv.server.command.Reply;
 import kv.server.command.Transaction;
 import org.slf4j.Logger;
@@ -160,8 +161,14 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             case TRANSACTION -> transaction(type, args);
-            case READ -> startReads(type, args);
-            case WRITE -> startWrites(type, args);
+            case READ -> {
+                if (inEventualKeyspace()) startEventual(type, args);
+                else startReads(type, args);
+            }
+            case WRITE -> {
+                if (inEventualKeyspace()) startEventual(type, args);
+                else startWrites(type, args);
+            }
         }
     }
 
@@ -208,15 +215,59 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         proposeAll(commands, types);
     }
 
+    private boolean inEventualKeyspace() {
+        return context.keyspaces().byIndex(session.keyspaceIndex).mode() == Keyspaces.Mode.EVENTUAL;
+    }
+
+    /**
+     * An eventual keyspace: reads and writes of the pipeline go together, in order, to the LWW
+     * replica at the connection's level (CONSISTENCY) or the keyspace's default.
+     */
+    private void startEventual(CommandType type, byte[][] args) {
+        List<Command> commands = new ArrayList<>();
+        List<CommandType> types = new ArrayList<>();
+        commands.add(Command.of(type, session.keyspaceIndex, args));
+        types.add(type);
+        while (commands.size() < Limits.BATCH_COMMANDS_COUNT_MAX && !pending.isEmpty()) {
+            Request next = pending.peek();
+            if (next.args() == null) break;
+            CommandType nextType = CommandType.lookup(next.args()[0]);
+            if (nextType == null || (nextType.flag != CommandFlag.READ && nextType.flag != CommandFlag.WRITE)
+                    || CommandCheck.check(nextType, next.args()) != null) {
+                break;
+            }
+            pending.poll();
+            commands.add(Command.of(nextType, session.keyspaceIndex, next.args()));
+            types.add(nextType);
+        }
+        Keyspaces.Keyspace keyspace = context.keyspaces().byIndex(session.keyspaceIndex);
+        submitAll(commands, types, (command, callback) -> context.eventual().execute(command,
+                levelFor(keyspace, command.type().isWrite()), callback));
+    }
+
+    private kv.server.eventual.Level levelFor(Keyspaces.Keyspace keyspace, boolean write) {
+        if (session.level != null) return session.level;
+        return kv.server.eventual.Level.parse(write ? keyspace.writeLevel() : keyspace.readLevel());
+    }
+
+    /** Where a batch goes: the log (strong writes) or the eventual replica. */
+    private interface Submitter {
+        void submit(Command command, kv.server.log.ReplicatedLog.Callback callback);
+    }
+
     /** Proposes in order; the log applies in order, and the replies come back together. */
     private void proposeAll(List<Command> commands, List<CommandType> types) {
+        submitAll(commands, types, context.log()::propose);
+    }
+
+    private void submitAll(List<Command> commands, List<CommandType> types, Submitter submitter) {
         long start = System.nanoTime();
         busy = true;
         Reply[] replies = new Reply[commands.size()];
         AtomicInteger remaining = new AtomicInteger(commands.size());
         for (int i = 0; i < commands.size(); i++) {
             int index = i;
-            context.log().propose(commands.get(i), reply -> {
+            submitter.submit(commands.get(i), reply -> {
                 replies[index] = reply;
                 if (remaining.decrementAndGet() == 0) {
                     ctx.executor().execute(() -> finishBatch(types, List.of(replies), start));
@@ -261,6 +312,11 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             startReads(type, inner);
             return;
         }
+        if (inEventualKeyspace()) {
+            write(Reply.error("ERR SESSION (exactly once) needs a strong keyspace; eventual"
+                    + " keyspaces resolve retries by last-writer-wins"));
+            return;
+        }
         Command command = new Command(type, session.keyspaceIndex, inner, clientId, sequence);
         proposeAll(List.of(command), List.of(type));
     }
@@ -288,6 +344,12 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void transaction(CommandType type, byte[][] args) {
+        if (inEventualKeyspace() && (type == CommandType.MULTI || type == CommandType.WATCH)) {
+            write(Reply.error("ERR " + type.name() + " is not available in eventual keyspace '"
+                    + context.keyspaces().byIndex(session.keyspaceIndex).name()
+                    + "': last-writer-wins has no transactions; use a strong keyspace"));
+            return;
+        }
         switch (type) {
             case MULTI -> {
                 if (session.inMulti) {
@@ -351,6 +413,11 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         if (session.watchKeyspaceIndex >= 0 && session.watchKeyspaceIndex != session.keyspaceIndex) {
             session.resetTransaction();
             write(Reply.error("ERR EXEC in another keyspace than its WATCH is not supported"));
+            return;
+        }
+        if (inEventualKeyspace()) { // SELECT of an eventual keyspace after MULTI
+            session.resetTransaction();
+            write(Reply.error("EXECABORT transactions are not available in eventual keyspaces"));
             return;
         }
         Command command = new Transaction(List.copyOf(session.watches), List.copyOf(session.queued))

@@ -142,6 +142,7 @@ public final class KvStateMachine {
             case ZRANGEBYSCORE -> SortedSetCommands.zrangeByScore(view, args);
             case ZRANK -> SortedSetCommands.zrank(view, args);
             case PING, ECHO, QUIT, SELECT, HELLO, CLIENT, COMMAND, CONFIG, INFO, AUTH, SESSION, SYNOD,
+                 CONSISTENCY,
                  MULTI, EXEC,
                  DISCARD, WATCH, UNWATCH -> throw Assert.unreachable(
                     "connection command " + type + " reached the state machine");

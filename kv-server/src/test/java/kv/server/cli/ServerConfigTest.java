@@ -47,9 +47,19 @@ class ServerConfigTest {
 
     @Test
     void keyspacesAreValidated() {
+        ServerConfig eventual = ServerConfig.parse(
+                "keyspaces:\n  - {name: a, index: 0}\n  - {name: c, index: 1, mode: eventual, write-level: quorum}\n", "t");
+        assertThat(eventual.keyspaces().byIndex(1).writeLevel()).isEqualTo("QUORUM");
+        assertThat(eventual.keyspaces().byIndex(1).readLevel()).isEqualTo("ONE");
         assertThatThrownBy(() -> ServerConfig.parse(
-                "keyspaces:\n  - {name: a, index: 0, mode: eventual}\n", "t"))
-                .hasMessageContaining("mode = eventual is not available yet");
+                "keyspaces:\n  - {name: a, index: 0, mode: banana}\n", "t"))
+                .hasMessageContaining("mode = 'banana' is invalid");
+        assertThatThrownBy(() -> ServerConfig.parse(
+                "keyspaces:\n  - {name: a, index: 0, mode: eventual, read-level: most}\n", "t"))
+                .hasMessageContaining("read-level = 'MOST' is invalid");
+        assertThatThrownBy(() -> ServerConfig.parse(
+                "keyspaces:\n  - {name: a, index: 0, write-level: all}\n", "t"))
+                .hasMessageContaining("write-level and read-level do not apply");
         assertThatThrownBy(() -> ServerConfig.parse(
                 "keyspaces:\n  - {name: a, index: 1}\n", "t"))
                 .hasMessageContaining("no keyspace has index 0");

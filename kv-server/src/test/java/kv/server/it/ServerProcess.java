@@ -317,6 +317,7 @@ public final class ServerProcess implements AutoCloseable {
         y.append("keyspaces:\n");
         y.append("  - name: default\n    index: 0\n    mode: strong\n");
         y.append("  - name: second\n    index: 1\n    mode: strong\n");
+        y.append("  - name: cache\n    index: 2\n    mode: eventual\n");
         return y.toString();
     }
 

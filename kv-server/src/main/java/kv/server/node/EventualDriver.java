@@ -1,0 +1,161 @@
+package kv.server.node;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import kv.server.Clock;
+import kv.server.Limits;
+import kv.server.command.Command;
+import kv.server.command.Reply;
+import kv.server.eventual.EventualConfig;
+import kv.server.eventual.EventualReady;
+import kv.server.eventual.EventualReplica;
+import kv.server.eventual.Level;
+import kv.server.log.EventualPath;
+import kv.server.log.ReplicatedLog;
+import kv.server.storage.rocksdb.RocksEventualStore;
+import kv.server.transport.Frame;
+import kv.server.transport.PeerTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the pure {@link EventualReplica} on a thread of its own, like the consensus node loop:
+ * drain inputs (bounded), tick, then persist the turn in one WriteBatch (fsync per the config),
+ * then send, then answer. Eventual keyspaces never wait on consensus and keep serving on every
+ * side of a partition.
+ */
+public final class EventualDriver implements EventualPath {
+    private static final Logger LOG = LoggerFactory.getLogger(EventualDriver.class);
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private sealed interface Input permits Request, Inbound {}
+
+    private record Request(Command command, Level level, ReplicatedLog.Callback callback) implements Input {}
+
+    private record Inbound(Frame frame) implements Input {}
+
+    private final ArrayBlockingQueue<Input> inbound = new ArrayBlockingQueue<>(Limits.INBOUND_QUEUE_COUNT_MAX);
+    private final EventualReplica replica;
+    private final RocksEventualStore store;
+    private final boolean fsync;
+    private final Clock clock;
+    private final int[] nodeIdByIndex;
+    private final TreeMap<Long, ReplicatedLog.Callback> waiting = new TreeMap<>();
+    private final Thread thread;
+    private PeerTransport transport;
+    private long requestId;
+    private volatile boolean running = true;
+
+    public EventualDriver(EventualConfig config, int[] nodeIdByIndex, RocksEventualStore store,
+                          boolean fsync, Clock clock) {
+        this.nodeIdByIndex = nodeIdByIndex;
+        this.store = store;
+        this.fsync = fsync;
+        this.clock = clock;
+        this.replica = new EventualReplica(config, store.state(), store.metadata(), clock);
+        this.thread = new Thread(this::run, "node-" + nodeIdByIndex[config.nodeIndex()] + "-eventual");
+    }
+
+    /** Starts the loop; {@code transport} is null on a single node. */
+    public void start(PeerTransport transport) {
+        this.transport = transport;
+        thread.start();
+    }
+
+    @Override
+    public void execute(Command command, Level level, ReplicatedLog.Callback callback) {
+        if (!running) {
+            callback.onReply(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
+        } else if (!inbound.offer(new Request(command, level, callback))) {
+            callback.onReply(Reply.error("BUSY the node's eventual queue is full; retry with backoff"));
+        }
+    }
+
+    /** A peer frame of the eventual protocol (types 100..127); dropped if the queue is full. */
+    public void onFrame(Frame frame) {
+        inbound.offer(new Inbound(frame));
+    }
+
+    private int indexOf(int nodeId) {
+        for (int i = 0; i < nodeIdByIndex.length; i++) {
+            if (nodeIdByIndex[i] == nodeId) return i;
+        }
+        return -1;
+    }
+
+    private void run() {
+        List<Input> drained = new ArrayList<>(Limits.INBOUND_DRAIN_COUNT_MAX);
+        long nextTickNanos = clock.monotonicNanos();
+        while (running) {
+            try {
+                long waitNanos = Math.max(0, nextTickNanos - clock.monotonicNanos());
+                Input first = inbound.poll(waitNanos, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    drained.add(first);
+                    inbound.drainTo(drained, Limits.INBOUND_DRAIN_COUNT_MAX - 1);
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+            for (Input input : drained) handle(input);
+            drained.clear();
+            long now = clock.monotonicNanos();
+            if (now >= nextTickNanos) {
+                replica.tick(now);
+                nextTickNanos = now + TICK_NANOS;
+            }
+            processReady();
+        }
+        for (ReplicatedLog.Callback callback : waiting.values()) {
+            callback.onReply(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
+        }
+        waiting.clear();
+    }
+
+    private void handle(Input input) {
+        if (input instanceof Request request) {
+            long id = ++requestId;
+            waiting.put(id, request.callback());
+            if (request.command().type().isWrite()) replica.write(id, request.command(), request.level());
+            else replica.read(id, request.command(), request.level());
+        } else {
+            Frame frame = ((Inbound) input).frame();
+            int from = indexOf(frame.fromNodeId());
+            if (from < 0) {
+                LOG.warn("dropped an eventual frame from unknown node {}", frame.fromNodeId());
+                return;
+            }
+            replica.onMessage(from, frame.type(), frame.body());
+        }
+    }
+
+    /** Persist, then send, then answer (a reply never precedes the durable write). */
+    private void processReady() {
+        EventualReady ready = replica.ready();
+        store.write(ready.stateWrites(), ready.metadataWrites(), fsync);
+        if (transport != null) {
+            for (EventualReady.OutboundMessage message : ready.messagesToSend()) {
+                transport.send(nodeIdByIndex[message.toNodeIndex()], message.frameType(), message.body());
+            }
+            transport.flush();
+        }
+        for (EventualReady.ReplyToSend reply : ready.repliesToSend()) {
+            ReplicatedLog.Callback callback = waiting.remove(reply.requestId());
+            if (callback != null) callback.onReply(reply.reply());
+        }
+        replica.advance();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
