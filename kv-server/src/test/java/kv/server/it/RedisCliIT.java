@@ -41,7 +41,7 @@ class RedisCliIT {
 
     @BeforeAll
     static void start() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(resolve(REDIS_CLI)) && Files.isExecutable(resolve(REDIS_BENCHMARK)),
+        Assumptions.assumeTrue(Files.isExecutable(ExternalTools.resolve(REDIS_CLI)) && Files.isExecutable(ExternalTools.resolve(REDIS_BENCHMARK)),
                 "redis-cli / redis-benchmark not installed; run scripts/test.sh, which installs redis-tools");
         server = ServerProcess.start(ServerProcess.Options.defaults().name("redis-cli"));
         workDir = Files.createTempDirectory("synod-redis-cli-out-");
@@ -63,47 +63,11 @@ class RedisCliIT {
         server.assertServing();
     }
 
-    /** Prefers the binary on PATH, falling back to /usr/bin. */
-    private static Path resolve(Path fallback) {
-        String name = fallback.getFileName().toString();
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) return candidate;
-        }
-        return fallback;
-    }
-
-    /** The outcome of one tool run. */
-    record Run(int exitCode, String output) {}
-
-    /** Runs a tool with a bounded wait; kills it (by its own handle) if it overruns. */
-    private static Run run(Duration timeout, String... command) throws Exception {
-        Path out = Files.createTempFile(workDir, "run-", ".txt");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        try {
-            boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            String output = Files.readString(out, StandardCharsets.ISO_8859_1);
-            assertThat(done).as("%s finished within %s; output so far:%n%s",
-                    String.join(" ", command), timeout, output).isTrue();
-            return new Run(process.exitValue(), output);
-        } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static Run cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(resolve(REDIS_CLI).toString(),
+    private static ExternalTools.Run cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ExternalTools.resolve(REDIS_CLI).toString(),
                 "-h", ServerProcess.HOST, "-p", Integer.toString(server.port())));
         command.addAll(Arrays.asList(args));
-        Run run = run(TOOL_TIMEOUT, command.toArray(new String[0]));
+        ExternalTools.Run run = ExternalTools.run(workDir, TOOL_TIMEOUT, command.toArray(new String[0]));
         assertThat(run.exitCode()).as("redis-cli %s exit code; output:%n%s", String.join(" ", args),
                 run.output()).isZero();
         return run;
@@ -178,7 +142,7 @@ class RedisCliIT {
 
     @Test
     void redisBenchmarkCompletesWithoutErrors() throws Exception {
-        Run run = run(BENCHMARK_TIMEOUT, resolve(REDIS_BENCHMARK).toString(),
+        ExternalTools.Run run = ExternalTools.run(workDir, BENCHMARK_TIMEOUT, ExternalTools.resolve(REDIS_BENCHMARK).toString(),
                 "-h", ServerProcess.HOST, "-p", Integer.toString(server.port()),
                 "-t", "ping,set,get,incr,hset,mset", "-n", "20000", "-r", "100000", "-q");
         String output = run.output();
