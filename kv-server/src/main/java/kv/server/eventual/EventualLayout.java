@@ -97,15 +97,15 @@ final class EventualLayout {
 
     /** The digest bucket of a key: a fixed hash, equal on every node and across versions. */
     static int bucketOf(int keyspace, byte[] key) {
-        long hash = mix(fnv(keyspace, key));
+        long hash = kv.server.statemachine.Bytes.mix64(fnv(keyspace, key));
         return (int) ((hash >>> 1) % Limits.EVENTUAL_DIGEST_BUCKETS_COUNT);
     }
 
     /** The contribution of one live key at one version to its bucket digest (XOR-combined). */
     static long entryDigest(int keyspace, byte[] key, Version version) {
         long hash = fnv(keyspace, key);
-        hash = mix(hash ^ version.timestamp());
-        return mix(hash ^ version.nodeIndex() ^ 0x9e3779b97f4a7c15L);
+        hash = kv.server.statemachine.Bytes.mix64(hash ^ version.timestamp());
+        return kv.server.statemachine.Bytes.mix64(hash ^ version.nodeIndex() ^ 0x9e3779b97f4a7c15L);
     }
 
     private static long fnv(int keyspace, byte[] key) {
@@ -115,13 +115,4 @@ final class EventualLayout {
         return hash;
     }
 
-    /** The murmur3 64-bit finalizer: spreads every input bit over the output. */
-    private static long mix(long hash) {
-        hash ^= hash >>> 33;
-        hash *= 0xff51afd7ed558ccdL;
-        hash ^= hash >>> 33;
-        hash *= 0xc4ceb9fe1a85ec53L;
-        hash ^= hash >>> 33;
-        return hash;
-    }
 }

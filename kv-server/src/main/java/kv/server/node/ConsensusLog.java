@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import kv.server.Clock;
@@ -61,7 +60,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
 
     private record Inbound(Frame frame) implements Input {}
 
-    private final ArrayBlockingQueue<Input> inbound = new ArrayBlockingQueue<>(Limits.INBOUND_QUEUE_COUNT_MAX);
+    private final LoopInbox<Input> inbound = new LoopInbox<>();
     private final Replica replica;
     private final KvStateMachine stateMachine;
     private final StateStore state;
@@ -186,12 +185,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         List<Input> drained = new ArrayList<>(Limits.INBOUND_DRAIN_COUNT_MAX);
         while (running) {
             try {
-                long waitNanos = Math.max(0, nextTickNanos - clock.monotonicNanos());
-                Input first = replica.hasReady() ? inbound.poll() : inbound.poll(waitNanos, TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    drained.add(first);
-                    inbound.drainTo(drained, Limits.INBOUND_DRAIN_COUNT_MAX - 1);
-                }
+                long waitNanos = replica.hasReady() ? 0 : nextTickNanos - clock.monotonicNanos();
+                inbound.drainInto(drained, waitNanos);
             } catch (InterruptedException e) {
                 break;
             }
@@ -388,10 +383,6 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     @Override
     public void close() {
         running = false;
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LoopInbox.join(thread);
     }
 }

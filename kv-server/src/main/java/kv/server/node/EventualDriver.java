@@ -3,7 +3,6 @@ package kv.server.node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import kv.server.Clock;
 import kv.server.Limits;
@@ -37,7 +36,7 @@ public final class EventualDriver implements EventualPath {
 
     private record Inbound(Frame frame) implements Input {}
 
-    private final ArrayBlockingQueue<Input> inbound = new ArrayBlockingQueue<>(Limits.INBOUND_QUEUE_COUNT_MAX);
+    private final LoopInbox<Input> inbound = new LoopInbox<>();
     private final EventualReplica replica;
     private final RocksEventualStore store;
     private final boolean fsync;
@@ -91,12 +90,7 @@ public final class EventualDriver implements EventualPath {
         long nextTickNanos = clock.monotonicNanos();
         while (running) {
             try {
-                long waitNanos = Math.max(0, nextTickNanos - clock.monotonicNanos());
-                Input first = inbound.poll(waitNanos, TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    drained.add(first);
-                    inbound.drainTo(drained, Limits.INBOUND_DRAIN_COUNT_MAX - 1);
-                }
+                inbound.drainInto(drained, nextTickNanos - clock.monotonicNanos());
             } catch (InterruptedException e) {
                 break;
             }
@@ -152,10 +146,6 @@ public final class EventualDriver implements EventualPath {
     @Override
     public void close() {
         running = false;
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LoopInbox.join(thread);
     }
 }

@@ -39,6 +39,16 @@ public final class Bytes {
         }
     }
 
+    /** The murmur3 64-bit finalizer: spreads every input bit over the output (fixed forever). */
+    public static long mix64(long hash) {
+        hash ^= hash >>> 33;
+        hash *= 0xff51afd7ed558ccdL;
+        hash ^= hash >>> 33;
+        hash *= 0xc4ceb9fe1a85ec53L;
+        hash ^= hash >>> 33;
+        return hash;
+    }
+
     public static byte[] ofInt(int value) {
         return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
     }

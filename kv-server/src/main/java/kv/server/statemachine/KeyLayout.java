@@ -118,11 +118,6 @@ public final class KeyLayout {
             hash ^= b & 0xff;
             hash *= 0x100000001b3L;
         }
-        hash ^= hash >>> 33;
-        hash *= 0xff51afd7ed558ccdL;
-        hash ^= hash >>> 33;
-        hash *= 0xc4ceb9fe1a85ec53L;
-        hash ^= hash >>> 33;
-        return hash;
+        return Bytes.mix64(hash);
     }
 }

@@ -33,8 +33,8 @@ public final class RocksEventualStore {
         this.db = storage.db();
         this.state = storage.family(RocksStorage.CF_STATE);
         this.eventual = storage.family(RocksStorage.CF_EVENTUAL);
-        this.stateReader = new FamilyReader(state);
-        this.metadataReader = new FamilyReader(eventual);
+        this.stateReader = new FamilyReader(db, state, null);
+        this.metadataReader = new FamilyReader(db, eventual, null);
     }
 
     /** Reads the state column family: the eventual keys' records. */
@@ -69,71 +69,6 @@ public final class RocksEventualStore {
             if (op.rangeEnd() != null) batch.deleteRange(family, op.key(), op.rangeEnd());
             else if (op.value() == null) batch.delete(family, op.key());
             else batch.put(family, op.key(), op.value());
-        }
-    }
-
-    /** Latest-state reads of one column family. */
-    private final class FamilyReader implements StateReader {
-        private final ColumnFamilyHandle family;
-        private final ReadOptions readOptions = new ReadOptions();
-
-        FamilyReader(ColumnFamilyHandle family) {
-            this.family = family;
-        }
-
-        @Override
-        public byte[] get(byte[] key) {
-            try {
-                return db.get(family, readOptions, key);
-            } catch (RocksDBException e) {
-                throw new StorageFailure("eventual read failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public StateCursor scan(byte[] from, byte[] toExclusive) {
-            return new Cursor(family, from, toExclusive);
-        }
-    }
-
-    /** A bounded iterator; the upper bound lets RocksDB stop early. */
-    private final class Cursor implements StateCursor {
-        private final ReadOptions options = new ReadOptions();
-        private final Slice upperBound;
-        private final RocksIterator iterator;
-
-        Cursor(ColumnFamilyHandle family, byte[] from, byte[] toExclusive) {
-            this.upperBound = toExclusive == null ? null : new Slice(toExclusive);
-            if (upperBound != null) options.setIterateUpperBound(upperBound);
-            this.iterator = db.newIterator(family, options);
-            iterator.seek(from);
-        }
-
-        @Override
-        public boolean valid() {
-            return iterator.isValid();
-        }
-
-        @Override
-        public byte[] key() {
-            return iterator.key();
-        }
-
-        @Override
-        public byte[] value() {
-            return iterator.value();
-        }
-
-        @Override
-        public void next() {
-            iterator.next();
-        }
-
-        @Override
-        public void close() {
-            iterator.close();
-            options.close();
-            if (upperBound != null) upperBound.close();
         }
     }
 }

@@ -39,7 +39,7 @@ public final class RocksStateStore implements StateStore {
         this.db = storage.db();
         this.state = storage.family(RocksStorage.CF_STATE);
         this.meta = storage.family(RocksStorage.CF_META);
-        this.live = new Reader(null);
+        this.live = new FamilyReader(db, state, null);
         this.cachedOnly = new CachedOnlyReader();
         try {
             byte[] applied = db.get(meta, APPLIED_SLOT_KEY);
@@ -62,7 +62,7 @@ public final class RocksStateStore implements StateStore {
     @Override
     public Snapshot snapshot() {
         org.rocksdb.Snapshot snapshot = db.getSnapshot();
-        Reader reader = new Reader(snapshot);
+        FamilyReader reader = new FamilyReader(db, state, snapshot);
         return new Snapshot() {
             @Override
             public byte[] get(byte[] key) {
@@ -163,34 +163,6 @@ public final class RocksStateStore implements StateStore {
         return false;
     }
 
-    /** Reads through RocksDB, optionally pinned to a snapshot. */
-    private final class Reader implements StateReader {
-        private final ReadOptions readOptions;
-
-        Reader(org.rocksdb.Snapshot snapshot) {
-            this.readOptions = new ReadOptions();
-            if (snapshot != null) readOptions.setSnapshot(snapshot);
-        }
-
-        @Override
-        public byte[] get(byte[] key) {
-            try {
-                return db.get(state, readOptions, key);
-            } catch (RocksDBException e) {
-                throw new StorageFailure("state read failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public StateCursor scan(byte[] from, byte[] toExclusive) {
-            return new RocksCursor(from, toExclusive, readOptions);
-        }
-
-        void close() {
-            readOptions.close();
-        }
-    }
-
     /** Point reads with ReadTier.BLOCK_CACHE_TIER: RocksDB answers Incomplete instead of doing I/O. */
     private final class CachedOnlyReader implements StateReader {
         private final ReadOptions memoryOnly = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
@@ -210,48 +182,6 @@ public final class RocksStateStore implements StateStore {
         @Override
         public StateCursor scan(byte[] from, byte[] toExclusive) {
             throw WouldBlock.INSTANCE; // scans go to the reader threads
-        }
-    }
-
-    /** A bounded RocksDB iterator; the upper bound lets RocksDB stop early. */
-    private final class RocksCursor implements StateCursor {
-        private final Slice upperBound;
-        private final ReadOptions options;
-        private final RocksIterator iterator;
-
-        RocksCursor(byte[] from, byte[] toExclusive, ReadOptions base) {
-            this.options = new ReadOptions(base);
-            this.upperBound = toExclusive == null ? null : new Slice(toExclusive);
-            if (upperBound != null) options.setIterateUpperBound(upperBound);
-            this.iterator = db.newIterator(state, options);
-            iterator.seek(from);
-        }
-
-        @Override
-        public boolean valid() {
-            return iterator.isValid();
-        }
-
-        @Override
-        public byte[] key() {
-            return iterator.key();
-        }
-
-        @Override
-        public byte[] value() {
-            return iterator.value();
-        }
-
-        @Override
-        public void next() {
-            iterator.next();
-        }
-
-        @Override
-        public void close() {
-            iterator.close();
-            options.close();
-            if (upperBound != null) upperBound.close();
         }
     }
 }
