@@ -41,8 +41,8 @@ public record SimOptions(
     public static SimOptions swarm(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int replicaCount = random.nextBoolean() ? 3 : 5;
-        // A quarter of the seeds switch every fault on at once; the rest toss a coin per fault.
-        boolean hostile = random.nextInt(4) == 0;
+        // A third of the seeds switch every fault on at once; the rest toss a coin per fault.
+        boolean hostile = random.nextInt(3) == 0;
         java.util.function.BooleanSupplier on = () -> hostile || random.nextBoolean();
         int delayMax = 200 + random.nextInt(random.nextBoolean() ? 2_000 : 30_000);
         return new SimOptions(
@@ -55,7 +55,7 @@ public record SimOptions(
                 delayMax,
                 !on.getAsBoolean() ? 0.0 : 0.2 * random.nextDouble(),
                 !on.getAsBoolean() ? 0.0 : 0.1 * random.nextDouble(),
-                !on.getAsBoolean() ? 0.0 : 0.02 * random.nextDouble(),
+                !on.getAsBoolean() ? 0.0 : (hostile ? 0.08 : 0.02) * random.nextDouble(),
                 random.nextBoolean(),
                 5 + random.nextInt(60),
                 !on.getAsBoolean() ? 0.0 : 0.01 * random.nextDouble(),
@@ -70,7 +70,7 @@ public record SimOptions(
                 random.nextBoolean() ? 1_000_000 : 5 + random.nextInt(60),
                 1 + random.nextInt(random.nextBoolean() ? 4 : 64),
                 1 + random.nextInt(random.nextBoolean() ? 3 : 32),
-                random.nextBoolean() ? 1 + random.nextInt(2) : 10,
+                hostile || random.nextBoolean() ? 1 + random.nextInt(2) : 10,
                 100_000,
                 200 + random.nextInt(hostile ? 3000 : 1000),
                 400);

@@ -210,13 +210,23 @@ public final class Simulator {
     private void injectFaults(Node node) {
         if (node.index == 0 && options.partitionProbabilityPerTick() > 0
                 && random.nextDouble() < options.partitionProbabilityPerTick()) {
-            network.partitionRandomly();
+            int leader = leaderIndex();
+            if (leader >= 0 && random.nextInt(4) == 0) network.isolate(leader);
+            else network.partitionRandomly();
             schedule(PARTITION_END, ticks(1 + random.nextInt(options.partitionTicksMax())), 0, -1);
         }
         if (options.crashProbabilityPerTick() > 0
                 && random.nextDouble() < options.crashProbabilityPerTick()) {
             crash(node, false);
         }
+    }
+
+    /** The lowest-indexed node that believes it leads, or -1 (for the leader nemesis). */
+    private int leaderIndex() {
+        for (Node node : nodes) {
+            if (node.up && node.replica.role() == kv.server.consensus.Role.LEADER) return node.index;
+        }
+        return -1;
     }
 
     private void onDeliver(Event event) {
@@ -349,7 +359,8 @@ public final class Simulator {
         trace(97, node.index, 0);
         eventLog.info("node=" + node.index + " crashed");
         // Down for anything from a fast process restart (half a millisecond) to many ticks.
-        long downMicros = 500 + random.nextLong(quickRestart ? 5_000 : ticks(options.downTicksMax()));
+        long downMicros = quickRestart ? 100 + random.nextLong(2_000)
+                : 500 + random.nextLong(ticks(options.downTicksMax()));
         schedule(RESTART, downMicros, node.index, -1);
     }
 
