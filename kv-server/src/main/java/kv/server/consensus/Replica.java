@@ -572,9 +572,16 @@ public final class Replica {
     private void onRefuse(Message.Refuse m) {
         ballotSeen = Math.max(ballotSeen, m.promisedBallot());
         if (role == Role.FOLLOWER || m.ballot() != ballot) return;
-        if (m.promisedBallot() > ballot) {
-            eventLog.info(prefix() + " refused by " + m.from() + " promised="
-                    + Ballots.toString(m.promisedBallot()));
+        if (m.promisedBallot() <= ballot) return;
+        eventLog.info(prefix() + " refused by " + m.from() + " promised="
+                + Ballots.toString(m.promisedBallot()));
+        if (role == Role.LEADER) {
+            // A refused proposer retries higher. Our followers are sticky to us and promise
+            // at once, so a node that rejoins with an inflated ballot from failed campaigns
+            // costs one round trip instead of an election. If another leader really won,
+            // its followers refuse us and we step down as a candidate.
+            startCampaign();
+        } else {
             becomeFollower(m.leaderIndex());
         }
         // A sticky refusal (promised below our ballot): the refuser still follows a live
