@@ -27,6 +27,7 @@ public record SimOptions(
         double crashAfterSendProbability,
         double crashAfterPromiseProbability,
         double corruptReadProbability,
+        int diskLatencyMicrosMax,
         int clientsCount,
         int thinkTicksMax,
         int clientTimeoutTicks,
@@ -64,6 +65,7 @@ public record SimOptions(
                 !on.getAsBoolean() ? 0.0 : 0.02 * random.nextDouble(),
                 !on.getAsBoolean() ? 0.0 : 0.5 * random.nextDouble(),
                 !on.getAsBoolean() ? 0.0 : 0.3 * random.nextDouble(),
+                !on.getAsBoolean() ? 0 : 1 + random.nextInt(random.nextBoolean() ? 200 : 5_000),
                 1 + random.nextInt(4),
                 random.nextInt(5),
                 20 + random.nextInt(40),
@@ -82,7 +84,7 @@ public record SimOptions(
                 duplicateProbability, partitionProbabilityPerTick, asymmetricPartitions,
                 partitionTicksMax, crashProbabilityPerTick, downTicksMax,
                 crashBeforeSyncProbability, crashAfterSendProbability,
-                crashAfterPromiseProbability, corruptReadProbability, clientsCount, thinkTicksMax,
+                crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax, clientsCount, thinkTicksMax,
                 clientTimeoutTicks, snapshotIntervalSlots, batchCommandsCountMax,
                 pipelineSlotsCountMax, electionTimeoutTicksSpread, sessionExpirySlots, phaseOneTicks, phaseTwoTicks);
     }

@@ -18,6 +18,7 @@ import kv.server.session.SessionCheck;
 import kv.server.sim.checkers.AgreementChecker;
 import kv.server.sim.checkers.AppliedChecker;
 import kv.server.sim.checkers.CheckFailure;
+import kv.server.sim.checkers.DurabilityChecker;
 import kv.server.sim.checkers.ExactlyOnceChecker;
 
 /**
@@ -106,6 +107,8 @@ public final class Simulator {
     private final AgreementChecker agreement;
     private final AppliedChecker applied;
     private final ExactlyOnceChecker exactlyOnce;
+    /** Off only to measure how often the end-to-end checkers alone catch a broken variant. */
+    private final DurabilityChecker durability;
     private long now;
     private long eventSequence;
     private long traceHash = 17;
@@ -142,6 +145,8 @@ public final class Simulator {
         this.agreement = new AgreementChecker(membersMask);
         this.applied = new AppliedChecker(agreement, options.replicaCount());
         this.exactlyOnce = new ExactlyOnceChecker(agreement);
+        this.durability = Boolean.parseBoolean(System.getProperty("sim.checkDurability", "true"))
+                ? new DurabilityChecker(options.replicaCount()) : null;
         this.nodes = new Node[options.replicaCount()];
         for (int i = 0; i < nodes.length; i++) nodes[i] = new Node(i);
         this.clients = new Client[options.clientsCount()];
@@ -254,8 +259,17 @@ public final class Simulator {
                 }
                 node.disk.sync();
                 for (Entry entry : ready.entriesToPersist()) agreement.onPersisted(node.index, entry);
+                if (durability != null) durability.onSynced(node.index, ready);
             }
-            for (Message message : ready.messagesToSend()) send(message);
+            if (durability != null) {
+                Replica replica = node.replica;
+                for (Message message : ready.messagesToSend()) {
+                    durability.onSend(node.index, message, replica::isChosen);
+                }
+            }
+            long fsyncMicros = ready.mustPersist() && options.diskLatencyMicrosMax() > 0
+                    ? random.nextLong(options.diskLatencyMicrosMax()) : 0;
+            for (Message message : ready.messagesToSend()) send(message, fsyncMicros);
             if (!healed && !ready.messagesToSend().isEmpty()
                     && random.nextDouble() < crashAfterSendProbability(ready)) {
                 crash(node, true); // sent, but the state machine never saw this turn's entries
@@ -286,11 +300,13 @@ public final class Simulator {
         return options.crashAfterSendProbability();
     }
 
-    private void send(Message message) {
+    /** Sends after {@code fsyncMicros}: the disk latency of the write it waited for. */
+    private void send(Message message, long fsyncMicros) {
         if (network.blocked(message.from(), message.to())) return;
         int copies = network.copies();
         for (int i = 0; i < copies; i++) {
-            Event event = schedule(DELIVER, network.delayMicros(), message.to(), -1);
+            Event event = schedule(DELIVER, fsyncMicros + network.delayMicros(), message.to(),
+                    -1);
             event.message = message;
         }
     }
@@ -341,7 +357,7 @@ public final class Simulator {
     private void maybeSnapshot(Node node) {
         long appliedBelow = node.replica.appliedBelow();
         if (appliedBelow - node.replica.snapshotBelow() < options.snapshotIntervalSlots()) return;
-        Snapshot snapshot = node.stateMachine.take(node.replica.membersMask());
+        Snapshot snapshot = node.stateMachine.take(appliedBelow, node.replica.membersMask());
         node.disk.saveSnapshot(snapshot);
         node.replica.compact(appliedBelow); // the next Ready persists the new snapshotBelow
         node.disk.rewrite(node.replica.membersMask());
