@@ -152,7 +152,7 @@ public final class Replica {
         return ProposeResult.QUEUED;
     }
 
-    /** Starts an election now, as if the election timeout had passed (tests, leadership transfer). */
+    /** Starts an election now, as if the election timeout had passed (tests, transfers). */
     public void campaign() {
         startCampaign();
         if (Assert.VERIFY) checkInvariants();

@@ -8,7 +8,7 @@
  * Replica replica = new Replica(config, restored, eventLog, new SplittableRandom(seed));
  * // each turn, on the one consensus thread:
  * replica.step(message);                    // every inbound peer message
- * ProposeResult r = replica.propose(bytes); // QUEUED | NOT_LEADER (leaderIndex()) | BUSY | TOO_LARGE
+ * ProposeResult r = replica.propose(bytes); // QUEUED, NOT_LEADER, BUSY or TOO_LARGE
  * replica.tick();                           // every tick interval (e.g. 10 ms, monotonic clock)
  * if (replica.hasReady()) {
  *     Ready ready = replica.ready();

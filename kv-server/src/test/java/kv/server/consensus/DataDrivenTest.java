@@ -200,7 +200,9 @@ class DataDrivenTest {
         }
 
         private static int limit(String[] words) {
-            for (String w : words) if (w.startsWith("limit=")) return Integer.parseInt(w.substring(6));
+            for (String w : words) {
+                if (w.startsWith("limit=")) return Integer.parseInt(w.substring(6));
+            }
             return Integer.MAX_VALUE;
         }
 

@@ -31,7 +31,8 @@ final class SimNetwork {
 
     long delayMicros() {
         return options.networkDelayMicrosMin()
-                + random.nextInt(options.networkDelayMicrosMax() - options.networkDelayMicrosMin() + 1);
+                + random.nextInt(options.networkDelayMicrosMax()
+                        - options.networkDelayMicrosMin() + 1);
     }
 
     /**

@@ -84,8 +84,9 @@ public record SimOptions(
                 duplicateProbability, partitionProbabilityPerTick, asymmetricPartitions,
                 partitionTicksMax, crashProbabilityPerTick, downTicksMax,
                 crashBeforeSyncProbability, crashAfterSendProbability,
-                crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax, clientsCount, thinkTicksMax,
-                clientTimeoutTicks, snapshotIntervalSlots, batchCommandsCountMax,
-                pipelineSlotsCountMax, electionTimeoutTicksSpread, sessionExpirySlots, phaseOneTicks, phaseTwoTicks);
+                crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax,
+                clientsCount, thinkTicksMax, clientTimeoutTicks, snapshotIntervalSlots,
+                batchCommandsCountMax, pipelineSlotsCountMax, electionTimeoutTicksSpread,
+                sessionExpirySlots, phaseOneTicks, phaseTwoTicks);
     }
 }

@@ -43,7 +43,8 @@ final class SimStateMachine implements Snapshotter {
     @Override
     public Snapshot take(long slotBelow, int membersMask) {
         if (slotBelow != appliedBelow) {
-            throw new IllegalStateException("snapshot at " + slotBelow + ", applied " + appliedBelow);
+            throw new IllegalStateException("snapshot at " + slotBelow + ", applied "
+                    + appliedBelow);
         }
         byte[] table = sessions.encode();
         byte[] data = ByteBuffer.allocate(16 + table.length).putLong(digest).putLong(appliedBelow)

@@ -229,7 +229,9 @@ public final class Simulator {
     /** The lowest-indexed node that believes it leads, or -1 (for the leader nemesis). */
     private int leaderIndex() {
         for (Node node : nodes) {
-            if (node.up && node.replica.role() == kv.server.consensus.Role.LEADER) return node.index;
+            if (node.up && node.replica.role() == kv.server.consensus.Role.LEADER) {
+                return node.index;
+            }
         }
         return -1;
     }
@@ -258,7 +260,9 @@ public final class Simulator {
                     return;
                 }
                 node.disk.sync();
-                for (Entry entry : ready.entriesToPersist()) agreement.onPersisted(node.index, entry);
+                for (Entry entry : ready.entriesToPersist()) {
+                    agreement.onPersisted(node.index, entry);
+                }
                 if (durability != null) durability.onSynced(node.index, ready);
             }
             if (durability != null) {
@@ -324,7 +328,9 @@ public final class Simulator {
         SimStateMachine machine = node.stateMachine;
         if (entry.value().kind() == ValueKind.COMMANDS) {
             byte[][] commands = entry.value().commands();
-            for (int i = 0; i < commands.length; i++) applyCommand(node, entry.slot(), i, commands[i]);
+            for (int i = 0; i < commands.length; i++) {
+                applyCommand(node, entry.slot(), i, commands[i]);
+            }
         }
         machine.appliedBelow = entry.slot() + 1;
         machine.sessions.expire(entry.slot());
