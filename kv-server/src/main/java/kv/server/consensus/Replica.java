@@ -142,7 +142,8 @@ public final class Replica {
             stats.proposalsRefusedCount++;
             return ProposeResult.TOO_LARGE;
         }
-        if (pending.size() >= Limits.PROPOSALS_PENDING_COUNT_MAX) {
+        if (pending.size() >= Limits.PROPOSALS_PENDING_COUNT_MAX
+                || pendingSizeBytes + command.length > Limits.PROPOSALS_PENDING_SIZE_BYTES_MAX) {
             stats.proposalsRefusedCount++;
             return ProposeResult.BUSY;
         }
@@ -784,6 +785,9 @@ public final class Replica {
                 "chosen %d beyond log end %d", chosenBelow, slots.slotEnd());
         Assert.that(!slots.chosen(chosenBelow), "chosen prefix %d not advanced", chosenBelow);
         Assert.that(promisedBallotDurable <= promisedBallot, "durable promise above promise");
+        Assert.that(pendingSizeBytes >= 0 && (pendingSizeBytes == 0 || !pending.isEmpty()),
+                "pending size %d bytes for %d commands", pendingSizeBytes, pending.size());
+        Assert.that(role == Role.LEADER || pending.isEmpty(), "commands queued off the leader");
         long scanFrom = Math.max(snapshotBelow, chosenBelow - 64);
         for (long slot = scanFrom; slot < chosenBelow; slot++) {
             Assert.that(slots.chosen(slot), "slot %d in chosen prefix not chosen", slot);

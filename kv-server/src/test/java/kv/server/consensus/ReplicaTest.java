@@ -160,6 +160,22 @@ class ReplicaTest {
     }
 
     @Test
+    void fullProposalQueueAnswersBusy() {
+        // Property: every queue is bounded (STYLE.md section 4); a full one answers BUSY
+        // (the server replies -BUSY) and never drops or corrupts what it already holds.
+        TestCluster cluster = electedCluster(3, 0);
+        Replica leader = cluster.replica(0);
+        byte[] command = TestCluster.bytes("c");
+        for (int i = 0; i < kv.server.Limits.PROPOSALS_PENDING_COUNT_MAX; i++) {
+            assertThat(leader.propose(command)).isEqualTo(ProposeResult.QUEUED);
+        }
+        assertThat(leader.propose(command)).isEqualTo(ProposeResult.BUSY);
+        assertThat(leader.pendingCount()).isEqualTo(kv.server.Limits.PROPOSALS_PENDING_COUNT_MAX);
+        byte[] huge = new byte[kv.server.Limits.BATCH_SIZE_BYTES_MAX];
+        assertThat(leader.propose(huge)).isEqualTo(ProposeResult.TOO_LARGE);
+    }
+
+    @Test
     void followersLearnTheChosenPrefixFromHeartbeats() {
         // Property: learners apply chosen values in slot order with no gaps; the commit point
         // reaches followers piggybacked on the next heartbeat (Paxos Made Simple, section 3).
@@ -236,7 +252,7 @@ class ReplicaTest {
         cluster.process(0);
         cluster.stabilize();
         heartbeat(cluster, 0);
-        assertThat(cluster.appliedCommands(2)).containsExactly("after");
+        assertThat(cluster.appliedCommands(2)).containsExactly("snapshot(state)", "after");
     }
 
     @Test

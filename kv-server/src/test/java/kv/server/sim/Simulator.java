@@ -123,17 +123,28 @@ public final class Simulator {
     /** -Dsim.log=true prints the replicas' event log with simulated time (for one seed). */
     private static final boolean LOG = Boolean.getBoolean("sim.log");
 
-    private final EventLog eventLog = !LOG ? EventLog.NONE : new EventLog() {
+    private static final int RECENT_EVENTS_COUNT_MAX = 40;
+
+    /** The replicas' state transitions, the last few of which a failure report shows. */
+    private final java.util.ArrayDeque<String> recentEvents = new java.util.ArrayDeque<>();
+
+    private final EventLog eventLog = new EventLog() {
         @Override
         public void info(String line) {
-            System.out.println(now / 1000 + "ms " + line);
+            record(now / 1000 + "ms " + line);
         }
 
         @Override
         public void warn(String line) {
-            System.out.println(now / 1000 + "ms WARN " + line);
+            record(now / 1000 + "ms WARN " + line);
         }
     };
+
+    private void record(String line) {
+        if (LOG) System.out.println(line);
+        if (recentEvents.size() == RECENT_EVENTS_COUNT_MAX) recentEvents.removeFirst();
+        recentEvents.addLast(line);
+    }
 
     private Simulator(SimOptions options) {
         this.options = options;
@@ -177,7 +188,8 @@ public final class Simulator {
             checkProgress();
         } catch (CheckFailure | InvariantViolation | IllegalStateException e) {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage() + " (at "
-                    + now / 1000 + " ms, event " + eventsCount + ")";
+                    + now / 1000 + " ms, event " + eventsCount + ")\n  last events:\n    "
+                    + String.join("\n    ", recentEvents);
         }
         return new SimResult(options.seed(), failure, traceHash, eventsCount,
                 exactlyOnce.ackedCount(), agreement.chosenCount(), crashesCount,
@@ -394,6 +406,8 @@ public final class Simulator {
             // The checksum caught it: the node refuses to start rather than serve bad state.
             corruptionsDetectedCount++;
             trace(96, node.index, 0);
+            eventLog.warn("node=" + node.index + " refused to start: a log record failed its"
+                    + " CRC32C check");
             schedule(RESTART, ticks(1 + random.nextInt(10)), node.index, -1);
             return;
         }
@@ -508,6 +522,7 @@ public final class Simulator {
         int start = random.nextInt(nodes.length);
         for (int i = 0; i < majority; i++) mask |= 1 << ((start + i) % nodes.length);
         healedMask = mask;
+        eventLog.info("phase two: healed majority " + Integer.toBinaryString(mask));
         network.healMajority(mask);
         for (Node node : nodes) {
             if ((mask & (1 << node.index)) != 0) start(node);
