@@ -256,6 +256,37 @@ class ReplicaTest {
     }
 
     @Test
+    void snapshotTravelsInBoundedChunksAndRestartsWhenOutOfOrder() {
+        // Property: a snapshot larger than one message is sent in chunks of at most
+        // SNAPSHOT_CHUNK_SIZE_BYTES_MAX and installed only when complete and in order
+        // (Paxos Made Live, section 5.5; STYLE.md section 4, every message bounded).
+        TestCluster cluster = new TestCluster(3, 3);
+        int chunk = kv.server.Limits.SNAPSHOT_CHUNK_SIZE_BYTES_MAX;
+        byte[] data = new byte[chunk * 2 + chunk / 2];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 31);
+        Snapshot snapshot = new Snapshot(10, cluster.membersMask, data);
+        cluster.replica(0).sendSnapshot(1, snapshot);
+        List<Message> chunks = cluster.process(0);
+        assertThat(chunks).hasSize(3).allMatch(m -> m.type() == MessageType.SNAPSHOT_CHUNK
+                && ((Message.SnapshotChunk) m).data().length <= chunk);
+        Replica receiver = cluster.replica(1);
+        receiver.step(chunks.get(0));
+        receiver.step(chunks.get(2)); // out of order: ignored, nothing installed
+        assertThat(receiver.hasReady()).isFalse();
+        receiver.step(chunks.get(1));
+        receiver.step(chunks.get(2));
+        Ready ready = receiver.ready();
+        assertThat(ready.snapshotToInstall()).isNotNull();
+        assertThat(ready.snapshotToInstall().data()).isEqualTo(data);
+        assertThat(ready.entriesToApply()).isEmpty();
+        receiver.advance(ready);
+        assertThat(receiver.snapshotBelow()).isEqualTo(10);
+        assertThat(receiver.appliedBelow()).isEqualTo(10);
+        assertThat(receiver.chosenBelow()).isEqualTo(10);
+        assertThat(receiver.ready().snapshotBelow()).isEqualTo(10); // persisted next
+    }
+
+    @Test
     void laggingReplicaLearnsChosenEntries() {
         // Property: a replica that missed accepts learns the chosen values from the leader
         // and applies them in order (Paxos Made Simple, section 2.4, learning a chosen value).
