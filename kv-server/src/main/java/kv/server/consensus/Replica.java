@@ -142,7 +142,8 @@ public final class Replica {
             stats.proposalsRefusedCount++;
             return ProposeResult.TOO_LARGE;
         }
-        if (pending.size() >= Limits.PROPOSALS_PENDING_COUNT_MAX) {
+        if (pending.size() >= Limits.PROPOSALS_PENDING_COUNT_MAX
+                || pendingSizeBytes + command.length > Limits.PROPOSALS_PENDING_SIZE_BYTES_MAX) {
             stats.proposalsRefusedCount++;
             return ProposeResult.BUSY;
         }
@@ -152,7 +153,7 @@ public final class Replica {
         return ProposeResult.QUEUED;
     }
 
-    /** Starts an election now, as if the election timeout had passed (tests, leadership transfer). */
+    /** Starts an election now, as if the election timeout had passed (tests, transfers). */
     public void campaign() {
         startCampaign();
         if (Assert.VERIFY) checkInvariants();
@@ -577,9 +578,16 @@ public final class Replica {
     private void onRefuse(Message.Refuse m) {
         ballotSeen = Math.max(ballotSeen, m.promisedBallot());
         if (role == Role.FOLLOWER || m.ballot() != ballot) return;
-        if (m.promisedBallot() > ballot) {
-            eventLog.info(prefix() + " refused by " + m.from() + " promised="
-                    + Ballots.toString(m.promisedBallot()));
+        if (m.promisedBallot() <= ballot) return;
+        eventLog.info(prefix() + " refused by " + m.from() + " promised="
+                + Ballots.toString(m.promisedBallot()));
+        if (role == Role.LEADER) {
+            // A refused proposer retries higher. Our followers are sticky to us and promise
+            // at once, so a node that rejoins with an inflated ballot from failed campaigns
+            // costs one round trip instead of an election. If another leader really won,
+            // its followers refuse us and we step down as a candidate.
+            startCampaign();
+        } else {
             becomeFollower(m.leaderIndex());
         }
         // A sticky refusal (promised below our ballot): the refuser still follows a live
@@ -782,6 +790,9 @@ public final class Replica {
                 "chosen %d beyond log end %d", chosenBelow, slots.slotEnd());
         Assert.that(!slots.chosen(chosenBelow), "chosen prefix %d not advanced", chosenBelow);
         Assert.that(promisedBallotDurable <= promisedBallot, "durable promise above promise");
+        Assert.that(pendingSizeBytes >= 0 && (pendingSizeBytes == 0 || !pending.isEmpty()),
+                "pending size %d bytes for %d commands", pendingSizeBytes, pending.size());
+        Assert.that(role == Role.LEADER || pending.isEmpty(), "commands queued off the leader");
         long scanFrom = Math.max(snapshotBelow, chosenBelow - 64);
         for (long slot = scanFrom; slot < chosenBelow; slot++) {
             Assert.that(slots.chosen(slot), "slot %d in chosen prefix not chosen", slot);

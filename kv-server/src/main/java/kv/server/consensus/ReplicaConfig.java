@@ -27,7 +27,8 @@ public record ReplicaConfig(
                 "node index %d out of range", nodeIndex);
         Assert.that((membersMask & Quorum.bit(nodeIndex)) != 0, "node %d is not a member",
                 nodeIndex);
-        Assert.that(heartbeatIntervalTicks >= 1, "heartbeat interval %d ticks", heartbeatIntervalTicks);
+        Assert.that(heartbeatIntervalTicks >= 1, "heartbeat interval %d ticks",
+                heartbeatIntervalTicks);
         Assert.that(heartbeatIntervalTicks < electionTimeoutTicksMin,
                 "heartbeat %d ticks must be below election timeout %d ticks",
                 heartbeatIntervalTicks, electionTimeoutTicksMin);

@@ -47,8 +47,23 @@ public record Value(ValueKind kind, byte[][] commands, int membersMask) {
                 out.append("...+").append(commands.length - 4);
                 break;
             }
-            out.append(new String(commands[i], java.nio.charset.StandardCharsets.UTF_8));
+            appendCommand(out, commands[i]);
         }
         return out.append(']').toString();
+    }
+
+    /** Printable ASCII as is (scripts), anything else as length and leading hex (sessions). */
+    private static void appendCommand(StringBuilder out, byte[] command) {
+        boolean printable = true;
+        for (byte b : command) printable &= b >= 0x20 && b < 0x7f;
+        if (printable) {
+            for (byte b : command) out.append((char) b);
+            return;
+        }
+        out.append(command.length).append("b:");
+        for (int i = Math.max(0, command.length - 4); i < command.length; i++) {
+            out.append(Character.forDigit((command[i] >> 4) & 0xf, 16))
+                    .append(Character.forDigit(command[i] & 0xf, 16));
+        }
     }
 }

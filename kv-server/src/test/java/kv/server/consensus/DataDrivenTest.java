@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Commands: {@code cluster N}, {@code campaign I}, {@code propose I CMD...},
  * {@code tick I [COUNT]}, {@code deliver [from=I] [to=J] [type=T] [limit=K]}, {@code drop ...}
  * (same filters), {@code stabilize}, {@code isolate I}, {@code restart I}, {@code status},
- * {@code log I}.
+ * {@code log I}, {@code compact I} (snapshot at the applied slot, truncate the log).
  */
 class DataDrivenTest {
     static final Path DIRECTORY = Path.of("src/test/resources/consensus");
@@ -75,6 +75,7 @@ class DataDrivenTest {
         int eventsSeen;
 
         String run(String line) {
+            line = line.strip();
             out = new StringBuilder();
             String[] words = line.trim().split("\\s+");
             switch (words[0]) {
@@ -137,6 +138,17 @@ class DataDrivenTest {
                     for (int node = 0; node < cluster.replicas.length; node++) status(node);
                 }
                 case "log" -> log(Integer.parseInt(words[1]));
+                case "compact" -> {
+                    int node = Integer.parseInt(words[1]);
+                    Replica r = cluster.replica(node);
+                    long slot = r.appliedBelow();
+                    cluster.durable[node].snapshot = new Snapshot(slot, r.membersMask(),
+                            TestCluster.bytes(String.join(",", cluster.appliedCommands(node))));
+                    r.compact(slot);
+                    cluster.process(node);
+                    out.append(node).append(": snapshot taken, log compacted below slot ")
+                            .append(slot).append('\n');
+                }
                 default -> throw new IllegalArgumentException("unknown command " + words[0]);
             }
             events();
@@ -200,7 +212,9 @@ class DataDrivenTest {
         }
 
         private static int limit(String[] words) {
-            for (String w : words) if (w.startsWith("limit=")) return Integer.parseInt(w.substring(6));
+            for (String w : words) {
+                if (w.startsWith("limit=")) return Integer.parseInt(w.substring(6));
+            }
             return Integer.MAX_VALUE;
         }
 

@@ -160,6 +160,22 @@ class ReplicaTest {
     }
 
     @Test
+    void fullProposalQueueAnswersBusy() {
+        // Property: every queue is bounded (STYLE.md section 4); a full one answers BUSY
+        // (the server replies -BUSY) and never drops or corrupts what it already holds.
+        TestCluster cluster = electedCluster(3, 0);
+        Replica leader = cluster.replica(0);
+        byte[] command = TestCluster.bytes("c");
+        for (int i = 0; i < kv.server.Limits.PROPOSALS_PENDING_COUNT_MAX; i++) {
+            assertThat(leader.propose(command)).isEqualTo(ProposeResult.QUEUED);
+        }
+        assertThat(leader.propose(command)).isEqualTo(ProposeResult.BUSY);
+        assertThat(leader.pendingCount()).isEqualTo(kv.server.Limits.PROPOSALS_PENDING_COUNT_MAX);
+        byte[] huge = new byte[kv.server.Limits.BATCH_SIZE_BYTES_MAX];
+        assertThat(leader.propose(huge)).isEqualTo(ProposeResult.TOO_LARGE);
+    }
+
+    @Test
     void followersLearnTheChosenPrefixFromHeartbeats() {
         // Property: learners apply chosen values in slot order with no gaps; the commit point
         // reaches followers piggybacked on the next heartbeat (Paxos Made Simple, section 3).
@@ -236,7 +252,38 @@ class ReplicaTest {
         cluster.process(0);
         cluster.stabilize();
         heartbeat(cluster, 0);
-        assertThat(cluster.appliedCommands(2)).containsExactly("after");
+        assertThat(cluster.appliedCommands(2)).containsExactly("snapshot(state)", "after");
+    }
+
+    @Test
+    void snapshotTravelsInBoundedChunksAndRestartsWhenOutOfOrder() {
+        // Property: a snapshot larger than one message is sent in chunks of at most
+        // SNAPSHOT_CHUNK_SIZE_BYTES_MAX and installed only when complete and in order
+        // (Paxos Made Live, section 5.5; STYLE.md section 4, every message bounded).
+        TestCluster cluster = new TestCluster(3, 3);
+        int chunk = kv.server.Limits.SNAPSHOT_CHUNK_SIZE_BYTES_MAX;
+        byte[] data = new byte[chunk * 2 + chunk / 2];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 31);
+        Snapshot snapshot = new Snapshot(10, cluster.membersMask, data);
+        cluster.replica(0).sendSnapshot(1, snapshot);
+        List<Message> chunks = cluster.process(0);
+        assertThat(chunks).hasSize(3).allMatch(m -> m.type() == MessageType.SNAPSHOT_CHUNK
+                && ((Message.SnapshotChunk) m).data().length <= chunk);
+        Replica receiver = cluster.replica(1);
+        receiver.step(chunks.get(0));
+        receiver.step(chunks.get(2)); // out of order: ignored, nothing installed
+        assertThat(receiver.hasReady()).isFalse();
+        receiver.step(chunks.get(1));
+        receiver.step(chunks.get(2));
+        Ready ready = receiver.ready();
+        assertThat(ready.snapshotToInstall()).isNotNull();
+        assertThat(ready.snapshotToInstall().data()).isEqualTo(data);
+        assertThat(ready.entriesToApply()).isEmpty();
+        receiver.advance(ready);
+        assertThat(receiver.snapshotBelow()).isEqualTo(10);
+        assertThat(receiver.appliedBelow()).isEqualTo(10);
+        assertThat(receiver.chosenBelow()).isEqualTo(10);
+        assertThat(receiver.ready().snapshotBelow()).isEqualTo(10); // persisted next
     }
 
     @Test

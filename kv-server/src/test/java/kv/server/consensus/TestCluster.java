@@ -27,6 +27,8 @@ final class TestCluster {
     final ArrayList<Message> queue = new ArrayList<>();
     final ArrayList<String> events = new ArrayList<>();
     final boolean[] down;
+    /** The snapshot a node's state machine was last replaced with, if any. */
+    final Snapshot[] installed;
     private final ReplicaConfig[] configs;
     private final SplittableRandom random;
 
@@ -41,6 +43,7 @@ final class TestCluster {
         durable = new Durable[count];
         configs = new ReplicaConfig[count];
         down = new boolean[count];
+        installed = new Snapshot[count];
         for (int i = 0; i < count; i++) {
             configs[i] = ReplicaConfig.defaults(i, membersMask).withBrokenVariant(variant);
             durable[i] = new Durable();
@@ -87,6 +90,7 @@ final class TestCluster {
             if (ready.snapshotToInstall() != null) {
                 durable[node].snapshot = ready.snapshotToInstall();
                 applied.get(node).clear();
+                installed[node] = ready.snapshotToInstall();
             }
             applied.get(node).addAll(ready.entriesToApply());
             for (int peer : ready.snapshotsToSend()) {
@@ -165,6 +169,7 @@ final class TestCluster {
                 snapshotBelow), snapshotBelow, membersMask, entries), log(),
                 new SplittableRandom(random.nextLong()));
         applied.get(node).clear();
+        installed[node] = state.snapshot;
         queue.removeIf(m -> m.to() == node);
         process(node);
     }
@@ -172,6 +177,10 @@ final class TestCluster {
     /** The commands applied by a node, in order, as strings (no-ops and configs skipped). */
     List<String> appliedCommands(int node) {
         ArrayList<String> commands = new ArrayList<>();
+        if (installed[node] != null) {
+            commands.add("snapshot(" + new String(installed[node].data(),
+                    java.nio.charset.StandardCharsets.UTF_8) + ")");
+        }
         for (Entry entry : applied.get(node)) {
             for (byte[] command : entry.value().commands()) {
                 commands.add(new String(command, java.nio.charset.StandardCharsets.UTF_8));

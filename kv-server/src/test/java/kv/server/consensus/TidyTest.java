@@ -45,7 +45,8 @@ class TidyTest {
                     for (int i = 0; i < lines.size(); i++) {
                         for (String[] banned : BANNED) {
                             String line = lines.get(i);
-                            if (line.trim().startsWith("*") || line.trim().startsWith("//")) continue;
+                            String trimmed = line.trim();
+                            if (trimmed.startsWith("*") || trimmed.startsWith("//")) continue;
                             if (line.contains(banned[0])) {
                                 violations.add(file + ":" + (i + 1) + " uses " + banned[0]
                                         + ": " + banned[1]);

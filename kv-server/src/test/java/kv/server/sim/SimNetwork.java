@@ -31,7 +31,23 @@ final class SimNetwork {
 
     long delayMicros() {
         return options.networkDelayMicrosMin()
-                + random.nextInt(options.networkDelayMicrosMax() - options.networkDelayMicrosMin() + 1);
+                + random.nextInt(options.networkDelayMicrosMax()
+                        - options.networkDelayMicrosMin() + 1);
+    }
+
+    /**
+     * Isolates a node (the current leader, as Jepsen's "isolate the primary" nemesis): both
+     * directions, or, with asymmetric partitions, only its outbound or only its inbound links.
+     */
+    void isolate(int node) {
+        int n = options.replicaCount();
+        clear();
+        int mode = options.asymmetricPartitions() ? random.nextInt(3) : 0;
+        for (int other = 0; other < n; other++) {
+            if (other == node) continue;
+            if (mode != 2) blocked[node][other] = true;
+            if (mode != 1) blocked[other][node] = true;
+        }
     }
 
     void partitionRandomly() {

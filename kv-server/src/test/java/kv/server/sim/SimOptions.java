@@ -27,6 +27,7 @@ public record SimOptions(
         double crashAfterSendProbability,
         double crashAfterPromiseProbability,
         double corruptReadProbability,
+        int diskLatencyMicrosMax,
         int clientsCount,
         int thinkTicksMax,
         int clientTimeoutTicks,
@@ -41,8 +42,8 @@ public record SimOptions(
     public static SimOptions swarm(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int replicaCount = random.nextBoolean() ? 3 : 5;
-        // A quarter of the seeds switch every fault on at once; the rest toss a coin per fault.
-        boolean hostile = random.nextInt(4) == 0;
+        // A third of the seeds switch every fault on at once; the rest toss a coin per fault.
+        boolean hostile = random.nextInt(3) == 0;
         java.util.function.BooleanSupplier on = () -> hostile || random.nextBoolean();
         int delayMax = 200 + random.nextInt(random.nextBoolean() ? 2_000 : 30_000);
         return new SimOptions(
@@ -55,7 +56,7 @@ public record SimOptions(
                 delayMax,
                 !on.getAsBoolean() ? 0.0 : 0.2 * random.nextDouble(),
                 !on.getAsBoolean() ? 0.0 : 0.1 * random.nextDouble(),
-                !on.getAsBoolean() ? 0.0 : 0.02 * random.nextDouble(),
+                !on.getAsBoolean() ? 0.0 : (hostile ? 0.08 : 0.02) * random.nextDouble(),
                 random.nextBoolean(),
                 5 + random.nextInt(60),
                 !on.getAsBoolean() ? 0.0 : 0.01 * random.nextDouble(),
@@ -64,13 +65,14 @@ public record SimOptions(
                 !on.getAsBoolean() ? 0.0 : 0.02 * random.nextDouble(),
                 !on.getAsBoolean() ? 0.0 : 0.5 * random.nextDouble(),
                 !on.getAsBoolean() ? 0.0 : 0.3 * random.nextDouble(),
+                !on.getAsBoolean() ? 0 : 1 + random.nextInt(random.nextBoolean() ? 200 : 5_000),
                 1 + random.nextInt(4),
                 random.nextInt(5),
                 20 + random.nextInt(40),
                 random.nextBoolean() ? 1_000_000 : 5 + random.nextInt(60),
                 1 + random.nextInt(random.nextBoolean() ? 4 : 64),
                 1 + random.nextInt(random.nextBoolean() ? 3 : 32),
-                random.nextBoolean() ? 1 + random.nextInt(2) : 10,
+                hostile || random.nextBoolean() ? 1 + random.nextInt(2) : 10,
                 100_000,
                 200 + random.nextInt(hostile ? 3000 : 1000),
                 400);
@@ -82,8 +84,9 @@ public record SimOptions(
                 duplicateProbability, partitionProbabilityPerTick, asymmetricPartitions,
                 partitionTicksMax, crashProbabilityPerTick, downTicksMax,
                 crashBeforeSyncProbability, crashAfterSendProbability,
-                crashAfterPromiseProbability, corruptReadProbability, clientsCount, thinkTicksMax,
-                clientTimeoutTicks, snapshotIntervalSlots, batchCommandsCountMax,
-                pipelineSlotsCountMax, electionTimeoutTicksSpread, sessionExpirySlots, phaseOneTicks, phaseTwoTicks);
+                crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax,
+                clientsCount, thinkTicksMax, clientTimeoutTicks, snapshotIntervalSlots,
+                batchCommandsCountMax, pipelineSlotsCountMax, electionTimeoutTicksSpread,
+                sessionExpirySlots, phaseOneTicks, phaseTwoTicks);
     }
 }

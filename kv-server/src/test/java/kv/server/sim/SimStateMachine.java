@@ -2,6 +2,7 @@ package kv.server.sim;
 
 import java.nio.ByteBuffer;
 import kv.server.consensus.Snapshot;
+import kv.server.consensus.Snapshotter;
 import kv.server.session.SessionTable;
 
 /**
@@ -9,7 +10,7 @@ import kv.server.session.SessionTable;
  * (so replicas can be compared slot by slot) and the session table for exactly-once. The result
  * of a command is where it was first applied: (slot, index in the batch).
  */
-final class SimStateMachine {
+final class SimStateMachine implements Snapshotter {
     final SessionTable sessions;
     long digest;
     long appliedBelow;
@@ -39,14 +40,20 @@ final class SimStateMachine {
         return h ^ (h >>> 29);
     }
 
-    Snapshot take(int membersMask) {
+    @Override
+    public Snapshot take(long slotBelow, int membersMask) {
+        if (slotBelow != appliedBelow) {
+            throw new IllegalStateException("snapshot at " + slotBelow + ", applied "
+                    + appliedBelow);
+        }
         byte[] table = sessions.encode();
         byte[] data = ByteBuffer.allocate(16 + table.length).putLong(digest).putLong(appliedBelow)
                 .put(table).array();
         return new Snapshot(appliedBelow, membersMask, data);
     }
 
-    void install(Snapshot snapshot) {
+    @Override
+    public void install(Snapshot snapshot) {
         ByteBuffer in = ByteBuffer.wrap(snapshot.data());
         digest = in.getLong();
         appliedBelow = in.getLong();

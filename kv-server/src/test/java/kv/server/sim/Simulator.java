@@ -18,6 +18,7 @@ import kv.server.session.SessionCheck;
 import kv.server.sim.checkers.AgreementChecker;
 import kv.server.sim.checkers.AppliedChecker;
 import kv.server.sim.checkers.CheckFailure;
+import kv.server.sim.checkers.DurabilityChecker;
 import kv.server.sim.checkers.ExactlyOnceChecker;
 
 /**
@@ -106,6 +107,8 @@ public final class Simulator {
     private final AgreementChecker agreement;
     private final AppliedChecker applied;
     private final ExactlyOnceChecker exactlyOnce;
+    /** Off only to measure how often the end-to-end checkers alone catch a broken variant. */
+    private final DurabilityChecker durability;
     private long now;
     private long eventSequence;
     private long traceHash = 17;
@@ -120,17 +123,28 @@ public final class Simulator {
     /** -Dsim.log=true prints the replicas' event log with simulated time (for one seed). */
     private static final boolean LOG = Boolean.getBoolean("sim.log");
 
-    private final EventLog eventLog = !LOG ? EventLog.NONE : new EventLog() {
+    private static final int RECENT_EVENTS_COUNT_MAX = 40;
+
+    /** The replicas' state transitions, the last few of which a failure report shows. */
+    private final java.util.ArrayDeque<String> recentEvents = new java.util.ArrayDeque<>();
+
+    private final EventLog eventLog = new EventLog() {
         @Override
         public void info(String line) {
-            System.out.println(now / 1000 + "ms " + line);
+            record(now / 1000 + "ms " + line);
         }
 
         @Override
         public void warn(String line) {
-            System.out.println(now / 1000 + "ms WARN " + line);
+            record(now / 1000 + "ms WARN " + line);
         }
     };
+
+    private void record(String line) {
+        if (LOG) System.out.println(line);
+        if (recentEvents.size() == RECENT_EVENTS_COUNT_MAX) recentEvents.removeFirst();
+        recentEvents.addLast(line);
+    }
 
     private Simulator(SimOptions options) {
         this.options = options;
@@ -142,6 +156,8 @@ public final class Simulator {
         this.agreement = new AgreementChecker(membersMask);
         this.applied = new AppliedChecker(agreement, options.replicaCount());
         this.exactlyOnce = new ExactlyOnceChecker(agreement);
+        this.durability = Boolean.parseBoolean(System.getProperty("sim.checkDurability", "true"))
+                ? new DurabilityChecker(options.replicaCount()) : null;
         this.nodes = new Node[options.replicaCount()];
         for (int i = 0; i < nodes.length; i++) nodes[i] = new Node(i);
         this.clients = new Client[options.clientsCount()];
@@ -172,7 +188,8 @@ public final class Simulator {
             checkProgress();
         } catch (CheckFailure | InvariantViolation | IllegalStateException e) {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage() + " (at "
-                    + now / 1000 + " ms, event " + eventsCount + ")";
+                    + now / 1000 + " ms, event " + eventsCount + ")\n  last events:\n    "
+                    + String.join("\n    ", recentEvents);
         }
         return new SimResult(options.seed(), failure, traceHash, eventsCount,
                 exactlyOnce.ackedCount(), agreement.chosenCount(), crashesCount,
@@ -210,13 +227,25 @@ public final class Simulator {
     private void injectFaults(Node node) {
         if (node.index == 0 && options.partitionProbabilityPerTick() > 0
                 && random.nextDouble() < options.partitionProbabilityPerTick()) {
-            network.partitionRandomly();
+            int leader = leaderIndex();
+            if (leader >= 0 && random.nextInt(4) == 0) network.isolate(leader);
+            else network.partitionRandomly();
             schedule(PARTITION_END, ticks(1 + random.nextInt(options.partitionTicksMax())), 0, -1);
         }
         if (options.crashProbabilityPerTick() > 0
                 && random.nextDouble() < options.crashProbabilityPerTick()) {
             crash(node, false);
         }
+    }
+
+    /** The lowest-indexed node that believes it leads, or -1 (for the leader nemesis). */
+    private int leaderIndex() {
+        for (Node node : nodes) {
+            if (node.up && node.replica.role() == kv.server.consensus.Role.LEADER) {
+                return node.index;
+            }
+        }
+        return -1;
     }
 
     private void onDeliver(Event event) {
@@ -243,9 +272,20 @@ public final class Simulator {
                     return;
                 }
                 node.disk.sync();
-                for (Entry entry : ready.entriesToPersist()) agreement.onPersisted(node.index, entry);
+                for (Entry entry : ready.entriesToPersist()) {
+                    agreement.onPersisted(node.index, entry);
+                }
+                if (durability != null) durability.onSynced(node.index, ready);
             }
-            for (Message message : ready.messagesToSend()) send(message);
+            if (durability != null) {
+                Replica replica = node.replica;
+                for (Message message : ready.messagesToSend()) {
+                    durability.onSend(node.index, message, replica::isChosen);
+                }
+            }
+            long fsyncMicros = ready.mustPersist() && options.diskLatencyMicrosMax() > 0
+                    ? random.nextLong(options.diskLatencyMicrosMax()) : 0;
+            for (Message message : ready.messagesToSend()) send(message, fsyncMicros);
             if (!healed && !ready.messagesToSend().isEmpty()
                     && random.nextDouble() < crashAfterSendProbability(ready)) {
                 crash(node, true); // sent, but the state machine never saw this turn's entries
@@ -276,11 +316,13 @@ public final class Simulator {
         return options.crashAfterSendProbability();
     }
 
-    private void send(Message message) {
+    /** Sends after {@code fsyncMicros}: the disk latency of the write it waited for. */
+    private void send(Message message, long fsyncMicros) {
         if (network.blocked(message.from(), message.to())) return;
         int copies = network.copies();
         for (int i = 0; i < copies; i++) {
-            Event event = schedule(DELIVER, network.delayMicros(), message.to(), -1);
+            Event event = schedule(DELIVER, fsyncMicros + network.delayMicros(), message.to(),
+                    -1);
             event.message = message;
         }
     }
@@ -298,7 +340,9 @@ public final class Simulator {
         SimStateMachine machine = node.stateMachine;
         if (entry.value().kind() == ValueKind.COMMANDS) {
             byte[][] commands = entry.value().commands();
-            for (int i = 0; i < commands.length; i++) applyCommand(node, entry.slot(), i, commands[i]);
+            for (int i = 0; i < commands.length; i++) {
+                applyCommand(node, entry.slot(), i, commands[i]);
+            }
         }
         machine.appliedBelow = entry.slot() + 1;
         machine.sessions.expire(entry.slot());
@@ -331,7 +375,7 @@ public final class Simulator {
     private void maybeSnapshot(Node node) {
         long appliedBelow = node.replica.appliedBelow();
         if (appliedBelow - node.replica.snapshotBelow() < options.snapshotIntervalSlots()) return;
-        Snapshot snapshot = node.stateMachine.take(node.replica.membersMask());
+        Snapshot snapshot = node.stateMachine.take(appliedBelow, node.replica.membersMask());
         node.disk.saveSnapshot(snapshot);
         node.replica.compact(appliedBelow); // the next Ready persists the new snapshotBelow
         node.disk.rewrite(node.replica.membersMask());
@@ -349,7 +393,8 @@ public final class Simulator {
         trace(97, node.index, 0);
         eventLog.info("node=" + node.index + " crashed");
         // Down for anything from a fast process restart (half a millisecond) to many ticks.
-        long downMicros = 500 + random.nextLong(quickRestart ? 5_000 : ticks(options.downTicksMax()));
+        long downMicros = quickRestart ? 100 + random.nextLong(2_000)
+                : 500 + random.nextLong(ticks(options.downTicksMax()));
         schedule(RESTART, downMicros, node.index, -1);
     }
 
@@ -361,6 +406,8 @@ public final class Simulator {
             // The checksum caught it: the node refuses to start rather than serve bad state.
             corruptionsDetectedCount++;
             trace(96, node.index, 0);
+            eventLog.warn("node=" + node.index + " refused to start: a log record failed its"
+                    + " CRC32C check");
             schedule(RESTART, ticks(1 + random.nextInt(10)), node.index, -1);
             return;
         }
@@ -475,6 +522,7 @@ public final class Simulator {
         int start = random.nextInt(nodes.length);
         for (int i = 0; i < majority; i++) mask |= 1 << ((start + i) % nodes.length);
         healedMask = mask;
+        eventLog.info("phase two: healed majority " + Integer.toBinaryString(mask));
         network.healMajority(mask);
         for (Node node : nodes) {
             if ((mask & (1 << node.index)) != 0) start(node);

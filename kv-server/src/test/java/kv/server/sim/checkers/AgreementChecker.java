@@ -32,7 +32,8 @@ public final class AgreementChecker {
 
     /** A replica durably stored this entry (after the sync, before any message left). */
     public void onPersisted(int node, Entry entry) {
-        TreeMap<Long, Ballot> ballots = accepted.computeIfAbsent(entry.slot(), s -> new TreeMap<>());
+        TreeMap<Long, Ballot> ballots =
+                accepted.computeIfAbsent(entry.slot(), s -> new TreeMap<>());
         Ballot ballot = ballots.computeIfAbsent(entry.ballot(), b -> new Ballot());
         if (ballot.value == null) {
             ballot.value = entry.value();
