@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class RespDecoder extends ByteToMessageDecoder {
     /** Returned by the parse methods when the buffer ends inside a reply. */
-    private static final Object INCOMPLETE = new Object();
+    static final Object INCOMPLETE = new Object();
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
