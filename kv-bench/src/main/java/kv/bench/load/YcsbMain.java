@@ -30,8 +30,9 @@ public final class YcsbMain implements Callable<Integer> {
 
     enum TargetKind {
         /** Any Redis-protocol server through Jedis (Synod's node, redis-server). */
-        JEDIS
-        // SYNOD via kv-client comes with issue 7: add the constant and a Target class.
+        JEDIS,
+        /** Synod through kv-client (cluster-aware, exactly-once writes); --port is any seed. */
+        SYNOD
     }
 
     @Option(names = "--target", description = "Client binding: ${COMPLETION-CANDIDATES}"
@@ -216,6 +217,7 @@ public final class YcsbMain implements Callable<Integer> {
     private Target target() {
         return switch (targetKind) {
             case JEDIS -> new JedisTarget(targetName, host, port);
+            case SYNOD -> new KvClientTarget(targetName, host, port, threadCount);
         };
     }
 

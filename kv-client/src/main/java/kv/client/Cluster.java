@@ -1,0 +1,299 @@
+package kv.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's view of the cluster: members (from {@code SYNOD MEMBERS}), the leader, and a
+ * pool of connections per member. Writes go to the leader when it is known and reachable, else
+ * to any node (followers forward writes); reads are spread round-robin over reachable nodes.
+ * The view is refreshed periodically and, rate-limited, after routing errors; closed
+ * connections are reopened by the same maintenance task.
+ */
+final class Cluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+
+    /** One member and its connections. Slots are replaced when a connection closes. */
+    static final class Node {
+        final int id;
+        final InetSocketAddress address;
+        final AtomicReferenceArray<RespConnection> connections;
+        final AtomicInteger cursor = new AtomicInteger();
+
+        Node(int id, InetSocketAddress address, int connectionsCount) {
+            this.id = id;
+            this.address = address;
+            this.connections = new AtomicReferenceArray<>(connectionsCount);
+        }
+
+        /** A ready connection, the least loaded of two round-robin picks; or null. */
+        RespConnection pick() {
+            int count = connections.length();
+            int start = cursor.getAndIncrement() & Integer.MAX_VALUE;
+            RespConnection best = null;
+            for (int i = 0; i < count; i++) {
+                RespConnection candidate = connections.get((start + i) % count);
+                if (candidate == null || !candidate.isReady()) continue;
+                if (best == null || candidate.loadCount() < best.loadCount()) best = candidate;
+                if (i >= 1 && best != null) break;
+            }
+            return best;
+        }
+
+        boolean isReachable() {
+            for (int i = 0; i < connections.length(); i++) {
+                RespConnection connection = connections.get(i);
+                if (connection != null && connection.isReady()) return true;
+            }
+            return false;
+        }
+    }
+
+    private final ClientConfig config;
+    private final Bootstrap bootstrap;
+    private final EventExecutor timer;
+    private volatile Node[] nodes = new Node[0];
+    /** The leader's member id; 0 while unknown. */
+    private volatile int leaderId;
+    private final AtomicInteger readCursor = new AtomicInteger();
+    private final AtomicBoolean refreshRunning = new AtomicBoolean();
+    private final AtomicLong refreshLastNanos = new AtomicLong(System.nanoTime() - (1L << 40));
+    private final AtomicLong leaderChangesCount = new AtomicLong();
+    private volatile boolean closed;
+
+    Cluster(ClientConfig config, EventLoopGroup group) {
+        this.config = config;
+        this.timer = group.next();
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+    }
+
+    EventExecutor timer() {
+        return timer;
+    }
+
+    /**
+     * Asks the seeds in turn for the members, opens connections to all members and waits until
+     * at least one is usable. Throws {@link ConnectionException} naming every seed's failure.
+     */
+    void start() {
+        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+        StringBuilder failures = new StringBuilder();
+        for (InetSocketAddress seed : config.seeds()) {
+            try {
+                List<Member> members = askMembers(seed, deadline);
+                update(members, seed);
+                awaitReachable(deadline);
+                timer.scheduleWithFixedDelay(this::maintain, config.refreshInterval().toMillis(),
+                        config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (KvException e) {
+                failures.append("\n  ").append(seed).append(": ").append(e.getMessage());
+            }
+        }
+        throw new ConnectionException("no seed answered SYNOD MEMBERS within "
+                + config.connectTimeout().toMillis() + " ms:" + failures);
+    }
+
+    private List<Member> askMembers(InetSocketAddress seed, long deadline) {
+        RespConnection connection = new RespConnection(seed, config, closedConnection -> {});
+        try {
+            connection.connect(bootstrap).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            CompletableFuture<Object> reply = new CompletableFuture<>();
+            connection.trySend(internal(Member.COMMAND, deadline, reply));
+            return Member.parseAll(reply.get(remainingMillis(deadline), TimeUnit.MILLISECONDS), seed);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KvException kv ? kv
+                    : new ConnectionException(String.valueOf(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new ConnectionException("timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionException("interrupted");
+        } finally {
+            connection.close();
+        }
+    }
+
+    private void awaitReachable(long deadline) {
+        while (System.nanoTime() - deadline < 0) {
+            for (Node node : nodes) if (node.isReachable()) return;
+            try {
+                Thread.sleep(5); // bounded by the connect deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectionException("interrupted");
+            }
+        }
+        throw new ConnectionException("no member reachable");
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    }
+
+    /** An internal request whose reply (or failure) completes {@code reply}. */
+    static Pending internal(byte[][] args, long deadline, CompletableFuture<Object> reply) {
+        return new Pending(args, deadline, 0, new Pending.Listener() {
+            @Override
+            public void onReply(Pending pending, Object value) {
+                if (value instanceof RespError error) reply.completeExceptionally(error.toException());
+                else reply.complete(value);
+            }
+
+            @Override
+            public void onFailure(Pending pending, KvException error, boolean maybeSent) {
+                reply.completeExceptionally(error);
+            }
+        });
+    }
+
+    /** Applies a members answer: new members get connections; roles give the leader. */
+    private synchronized void update(List<Member> members, InetSocketAddress via) {
+        Node[] current = nodes;
+        List<Node> next = new ArrayList<>(List.of(current));
+        int leader = 0;
+        for (Member member : members) {
+            if (member.leader()) leader = member.id();
+            if (find(current, member.id()) == null && next.size() < ClientLimits.NODES_COUNT_MAX) {
+                next.add(new Node(member.id(), member.address(), config.connectionsPerNode()));
+            }
+        }
+        nodes = next.toArray(new Node[0]);
+        if (leader != leaderId) {
+            if (leaderId != 0 || current.length > 0) leaderChangesCount.incrementAndGet();
+            LOG.info("leader is now id={} (was id={}), learned via {}", leader, leaderId, via);
+            leaderId = leader;
+        }
+        openMissingConnections();
+    }
+
+    private static Node find(Node[] nodes, int id) {
+        for (Node node : nodes) if (node.id == id) return node;
+        return null;
+    }
+
+    private void openMissingConnections() {
+        if (closed) return;
+        for (Node node : nodes) {
+            for (int i = 0; i < node.connections.length(); i++) {
+                RespConnection existing = node.connections.get(i);
+                if (existing != null && !existing.isClosed()) continue;
+                RespConnection fresh = new RespConnection(node.address, config, this::onConnectionClosed);
+                if (node.connections.compareAndSet(i, existing, fresh)) fresh.connect(bootstrap);
+            }
+        }
+    }
+
+    private void onConnectionClosed(RespConnection connection) {
+        if (!closed) requestRefresh();
+    }
+
+    /** The connection for a write: the leader's, else any reachable node's; null if none. */
+    RespConnection pickForWrite() {
+        int leader = leaderId;
+        if (leader != 0) {
+            Node node = find(nodes, leader);
+            if (node != null) {
+                RespConnection connection = node.pick();
+                if (connection != null) return connection;
+            }
+        }
+        return pickForRead();
+    }
+
+    /** Round-robin over reachable nodes; null if none is reachable. */
+    RespConnection pickForRead() {
+        Node[] current = nodes;
+        int start = readCursor.getAndIncrement() & Integer.MAX_VALUE;
+        for (int i = 0; i < current.length; i++) {
+            RespConnection connection = current[(start + i) % current.length].pick();
+            if (connection != null) return connection;
+        }
+        return null;
+    }
+
+    /** After a routing error: refresh soon, at most every REFRESH_INTERVAL_MIN_MILLIS. */
+    void requestRefresh() {
+        long now = System.nanoTime();
+        long last = refreshLastNanos.get();
+        long minNanos = TimeUnit.MILLISECONDS.toNanos(ClientLimits.REFRESH_INTERVAL_MIN_MILLIS);
+        if (now - last < minNanos || !refreshLastNanos.compareAndSet(last, now)) return;
+        try {
+            timer.schedule(this::maintain, ClientLimits.REFRESH_INTERVAL_MIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down.
+        }
+    }
+
+    /** Reopens closed connections and asks a reachable member (the leader first) for members. */
+    private void maintain() {
+        if (closed) return;
+        openMissingConnections();
+        if (!refreshRunning.compareAndSet(false, true)) return;
+        RespConnection connection = pickForWrite();
+        if (connection == null) {
+            refreshRunning.set(false);
+            leaderId = 0;
+            return;
+        }
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        long deadline = System.nanoTime() + config.replyTimeout().toNanos();
+        if (!connection.trySend(internal(Member.COMMAND, deadline, reply))) {
+            refreshRunning.set(false);
+            return;
+        }
+        reply.whenComplete((value, error) -> {
+            refreshRunning.set(false);
+            if (error != null) {
+                LOG.debug("members refresh via {} failed: {}", connection.address(), error.toString());
+                return;
+            }
+            try {
+                update(Member.parseAll(value, connection.address()), connection.address());
+            } catch (KvException e) {
+                LOG.warn("bad SYNOD MEMBERS answer from {}: {}", connection.address(), e.getMessage());
+            }
+        });
+    }
+
+    int leaderId() {
+        return leaderId;
+    }
+
+    long leaderChangesCount() {
+        return leaderChangesCount.get();
+    }
+
+    int nodesCount() {
+        return nodes.length;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Node node : nodes) {
+            for (int i = 0; i < node.connections.length(); i++) {
+                RespConnection connection = node.connections.get(i);
+                if (connection != null) connection.close();
+            }
+        }
+    }
+}

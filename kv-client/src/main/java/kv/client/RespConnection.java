@@ -1,0 +1,273 @@
+package kv.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One pipelined RESP2 connection to one node. Any thread may {@link #send}; requests are
+ * queued, then written and flushed in batches on the channel's event loop, and replies are
+ * matched to requests in order. In flight is bounded in count and bytes by two semaphores
+ * taken before a request is queued and released when it completes.
+ *
+ * <p>Invariant: {@code inFlight} holds exactly the written requests without a reply yet, in
+ * write order; it is touched only on the event loop. When the channel closes every queued and
+ * in-flight request fails: those never written with {@code maybeSent = false}.
+ */
+final class RespConnection {
+    private final InetSocketAddress address;
+    private final int keyspaceIndex;
+    private final long replyTimeoutNanos;
+    private final int inFlightCountMax;
+    private final Semaphore countPermits;
+    private final Semaphore bytesPermits;
+    private final ConcurrentLinkedQueue<Pending> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private final CompletableFuture<RespConnection> ready = new CompletableFuture<>();
+    private final Consumer<RespConnection> onClosed;
+    private volatile Channel channel;
+    private volatile boolean readyFlag;
+    private volatile boolean closed;
+    private ScheduledFuture<?> sweep;
+
+    RespConnection(InetSocketAddress address, ClientConfig config, Consumer<RespConnection> onClosed) {
+        this.address = address;
+        this.keyspaceIndex = config.keyspaceIndex();
+        this.replyTimeoutNanos = config.replyTimeout().toNanos();
+        this.inFlightCountMax = config.inFlightCountMax();
+        this.countPermits = new Semaphore(config.inFlightCountMax());
+        this.bytesPermits = new Semaphore((int) config.inFlightBytesMax());
+        this.onClosed = onClosed;
+    }
+
+    /** Connects; the future completes once the connection is usable (after SELECT if needed). */
+    CompletableFuture<RespConnection> connect(Bootstrap bootstrap) {
+        ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new RespDecoder(), new Handler());
+            }
+        }).connect(address);
+        channel = connecting.channel();
+        connecting.addListener(done -> {
+            if (!done.isSuccess()) {
+                closed = true;
+                ready.completeExceptionally(new ConnectionException("cannot connect to "
+                        + address + ": " + done.cause(), done.cause()));
+                onClosed.accept(this);
+                return;
+            }
+            EventLoop loop = channel.eventLoop();
+            sweep = loop.scheduleAtFixedRate(this::sweepDeadlines,
+                    ClientLimits.DEADLINE_SWEEP_INTERVAL_MILLIS,
+                    ClientLimits.DEADLINE_SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            if (keyspaceIndex == 0) {
+                markReady();
+                return;
+            }
+            byte[][] select = {Resp.bytes("SELECT"), Resp.bytes(keyspaceIndex)};
+            long deadline = System.nanoTime() + replyTimeoutNanos;
+            Pending pending = new Pending(select, deadline, 0, new Pending.Listener() {
+                @Override
+                public void onReply(Pending p, Object reply) {
+                    if ("OK".equals(reply)) {
+                        markReady();
+                    } else {
+                        ready.completeExceptionally(new ServerErrorException("SELECT "
+                                + keyspaceIndex + " answered " + Resp.show(reply)));
+                        close();
+                    }
+                }
+
+                @Override
+                public void onFailure(Pending p, KvException error, boolean maybeSent) {
+                    ready.completeExceptionally(error);
+                }
+            });
+            countPermits.acquireUninterruptibly();
+            bytesPermits.acquireUninterruptibly(pending.sizeBytes);
+            enqueue(pending);
+        });
+        return ready;
+    }
+
+    private void markReady() {
+        readyFlag = true;
+        ready.complete(this);
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    boolean isReady() {
+        return readyFlag && !closed;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Requests queued or in flight (approximate, for choosing the least loaded connection). */
+    int loadCount() {
+        return inFlightCountMax - countPermits.availablePermits();
+    }
+
+    /**
+     * Queues a request without waiting; false if the pipeline is full (nothing queued). A
+     * closed connection accepts and fails the request with maybeSent = false.
+     */
+    boolean trySend(Pending pending) {
+        if (!countPermits.tryAcquire()) return false;
+        if (!bytesPermits.tryAcquire(pending.sizeBytes)) {
+            countPermits.release();
+            return false;
+        }
+        enqueue(pending);
+        return true;
+    }
+
+    /** Queues a request, waiting at most {@code waitNanos} for room; false if none came. */
+    boolean send(Pending pending, long waitNanos) throws InterruptedException {
+        long start = System.nanoTime();
+        if (!countPermits.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) return false;
+        long left = waitNanos - (System.nanoTime() - start);
+        if (!bytesPermits.tryAcquire(pending.sizeBytes, Math.max(0, left), TimeUnit.NANOSECONDS)) {
+            countPermits.release();
+            return false;
+        }
+        enqueue(pending);
+        return true;
+    }
+
+    private void enqueue(Pending pending) {
+        outbound.add(pending);
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(this::drain);
+            } catch (RejectedExecutionException e) { // the client is shutting down
+                closed = true;
+                failQueued(new ConnectionException("client closed"));
+            }
+        }
+    }
+
+    /** On the event loop: writes every queued request, then flushes once. */
+    private void drain() {
+        drainScheduled.set(false);
+        if (closed || !channel.isActive()) {
+            failQueued(new ConnectionException("connection to " + address + " closed"));
+            return;
+        }
+        long now = System.nanoTime();
+        int writtenCount = 0;
+        Pending pending;
+        while ((pending = outbound.poll()) != null) {
+            ByteBuf buffer = channel.alloc().ioBuffer(pending.sizeBytes);
+            Resp.encode(pending.args, buffer);
+            pending.sent = true;
+            pending.sentNanos = now;
+            inFlight.add(pending);
+            channel.write(buffer, channel.voidPromise());
+            writtenCount++;
+        }
+        if (writtenCount > 0) channel.flush();
+    }
+
+    private void failQueued(KvException error) {
+        Pending pending;
+        while ((pending = outbound.poll()) != null) complete(pending, null, error);
+    }
+
+    private void complete(Pending pending, Object reply, KvException error) {
+        countPermits.release();
+        bytesPermits.release(pending.sizeBytes);
+        if (error != null) pending.fail(error); else pending.reply(reply);
+    }
+
+    /**
+     * On the event loop: requests past their call deadline fail with a timeout (their slot stays
+     * in order, the late reply is dropped); a connection whose oldest request waited longer than
+     * the reply timeout is closed: the server answers within its request timeout, so a silent
+     * connection means a hung node or a lost network path.
+     */
+    private void sweepDeadlines() {
+        if (inFlight.isEmpty()) return;
+        long now = System.nanoTime();
+        Pending oldest = inFlight.peek();
+        if (now - oldest.sentNanos > replyTimeoutNanos) {
+            closeWith("no reply from " + address + " within " + replyTimeoutNanos / 1_000_000 + " ms");
+            return;
+        }
+        for (Pending pending : inFlight) {
+            if (!pending.done && now - pending.deadlineNanos > 0) {
+                pending.fail(new KvTimeoutException("no reply from " + address + " before the deadline"));
+            }
+        }
+    }
+
+    private KvException closeCause;
+
+    private void closeWith(String reason) {
+        closeCause = new ConnectionException(reason);
+        channel.close();
+    }
+
+    void close() {
+        closed = true;
+        Channel ch = channel;
+        if (ch != null) ch.close();
+    }
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object reply) {
+            Pending pending = inFlight.poll();
+            if (pending == null) {
+                closeWith("reply " + Resp.show(reply) + " from " + address + " without a request");
+                return;
+            }
+            complete(pending, reply, null);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed = true;
+            if (sweep != null) sweep.cancel(false);
+            KvException error = closeCause != null ? closeCause
+                    : new ConnectionException("connection to " + address + " lost");
+            Pending pending;
+            while ((pending = inFlight.poll()) != null) complete(pending, null, error);
+            failQueued(error);
+            if (!ready.isDone()) ready.completeExceptionally(error);
+            onClosed.accept(RespConnection.this);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Decoder errors (bad RESP) and socket errors: close; every request fails typed.
+            Throwable root = cause.getCause() instanceof ProtocolException ? cause.getCause() : cause;
+            closeCause = root instanceof KvException kv ? kv
+                    : new ConnectionException("connection to " + address + " failed: " + root, root);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package kv.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Client behaviour against a scripted fake server: pipelining, bounds, errors, retries. */
+class KvClientTest {
+    private static KvClient.Builder builder(FakeServer server) {
+        return KvClient.builder().seed("127.0.0.1", server.port()).ioThreads(2)
+                .connectTimeout(Duration.ofSeconds(5)).refreshInterval(Duration.ofMillis(100));
+    }
+
+    private static String bulk(String text) {
+        return "$" + text.length() + "\r\n" + text + "\r\n";
+    }
+
+    @Test
+    void pipelinedRepliesMatchRequestsInOrderAcrossThreads() throws Exception {
+        // Property: many in-flight commands per connection, each future gets its own reply.
+        try (FakeServer server = new FakeServer(command -> bulk(command.get(1)));
+             KvClient client = builder(server).inFlightCountMax(64).build()) {
+            ExecutorService threads = Executors.newFixedThreadPool(8);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                results.add(threads.submit(() -> {
+                    List<CompletableFuture<String>> futures = new ArrayList<>();
+                    for (int i = 0; i < 500; i++) futures.add(client.get("k" + thread + "-" + i));
+                    for (int i = 0; i < 500; i++) {
+                        assertThat(futures.get(i).join()).isEqualTo("k" + thread + "-" + i);
+                    }
+                    return futures.size();
+                }));
+            }
+            for (Future<Integer> result : results) assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(500);
+            threads.shutdown();
+        }
+    }
+
+    @Test
+    void failFastWhenInFlightCountIsReached() throws Exception {
+        // Property: the in-flight count bound holds; FAIL_FAST rejects at once, nothing sent.
+        try (FakeServer server = new FakeServer(command -> null);
+             KvClient client = builder(server).inFlightCountMax(4).whenFull(WhenFull.FAIL_FAST)
+                     .requestTimeout(Duration.ofSeconds(5)).build()) {
+            for (int i = 0; i < 4; i++) client.get("k" + i);
+            assertThatThrownBy(() -> client.get("k5").join())
+                    .hasCauseInstanceOf(PipelineFullException.class);
+            pollUntil(() -> server.received.size() == 4);
+            assertThat(server.received).hasSize(4);
+        }
+    }
+
+    @Test
+    void failFastWhenInFlightBytesAreReached() throws Exception {
+        // Property: the in-flight bytes bound holds.
+        String value = "x".repeat(9 << 20);
+        try (FakeServer server = new FakeServer(command -> null);
+             KvClient client = builder(server).inFlightBytesMax(16 << 20).whenFull(WhenFull.FAIL_FAST).build()) {
+            client.set("a", value);
+            assertThatThrownBy(() -> client.set("b", value).join())
+                    .hasCauseInstanceOf(PipelineFullException.class);
+        }
+    }
+
+    @Test
+    void waitWhenFullProceedsOnceAReplyFreesRoom() throws Exception {
+        // Property: WAIT blocks the caller until room frees, then the call succeeds.
+        try (FakeServer server = new FakeServer(command -> {
+                sleep(200);
+                return bulk("v");
+            });
+             KvClient client = builder(server).inFlightCountMax(1).build()) {
+            long start = System.nanoTime();
+            CompletableFuture<String> first = client.get("a");
+            CompletableFuture<String> second = client.get("b"); // waits here for room
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(waitedMillis).isGreaterThanOrEqualTo(150);
+            assertThat(first.join()).isEqualTo("v");
+            assertThat(second.join()).isEqualTo("v");
+        }
+    }
+
+    @Test
+    void errorRepliesMapToTypedExceptionsAndOnlyFailTheirRequest() throws Exception {
+        try (FakeServer server = new FakeServer(command -> switch (command.get(1)) {
+                case "wrongtype" -> "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+                case "down" -> "-CLUSTERDOWN no quorum\r\n";
+                case "busy" -> "-BUSY queue full\r\n";
+                case "limit" -> "-LIMIT key size 2000 bytes exceeds max 1024 bytes\r\n";
+                case "int" -> ":7\r\n";
+                default -> bulk("ok");
+            });
+             KvClient client = builder(server).retryPolicy(RetryPolicy.none()).build()) {
+            BlockingKvClient sync = client.blocking();
+            CompletableFuture<String> before = client.get("a");
+            CompletableFuture<String> failing = client.get("wrongtype");
+            CompletableFuture<String> after = client.get("b");
+            assertThat(before.join()).isEqualTo("ok");
+            assertThatThrownBy(failing::join).hasCauseInstanceOf(WrongTypeException.class);
+            assertThat(after.join()).isEqualTo("ok");
+            assertThatThrownBy(() -> sync.get("down")).isInstanceOf(NoQuorumException.class);
+            assertThatThrownBy(() -> sync.get("busy")).isInstanceOf(BusyException.class);
+            assertThatThrownBy(() -> sync.get("limit")).isInstanceOf(LimitException.class);
+            // A reply of the wrong type is a protocol error for that call only.
+            assertThatThrownBy(() -> sync.get("int")).isInstanceOf(ProtocolException.class);
+            assertThat(sync.get("c")).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void unknownWriteOutcomesAreRetriedWithTheSameSessionAndSequence() throws Exception {
+        // Property: exactly once; every retry of a write carries the same (clientId, sequence).
+        AtomicInteger answers = new AtomicInteger();
+        try (FakeServer server = new FakeServer(command -> {
+                int n = answers.incrementAndGet();
+                if (n == 1) return "-UNKNOWN outcome unknown\r\n";
+                if (n == 2) return "-TRYAGAIN election\r\n";
+                if (n == 3) return "CLOSE";
+                return ":" + n + "\r\n";
+            });
+             KvClient client = builder(server).build()) {
+            assertThat(client.blocking().incr("counter")).isEqualTo(4L);
+            assertThat(server.received).hasSize(4);
+            for (List<String> command : server.received) {
+                assertThat(command).containsExactly("SESSION", server.received.get(0).get(1), "1", "INCR", "counter");
+            }
+            assertThat(client.blocking().incr("counter")).isEqualTo(5L);
+            assertThat(server.received.get(4)).containsExactly("SESSION", server.received.get(0).get(1),
+                    "2", "INCR", "counter");
+            // At least one retry per failed attempt (an attempt on a connection that had just closed
+            // fails unsent and is retried too).
+            assertThat(client.retriesTotal()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void exhaustedRetriesOfAnUnknownWriteReportUnknownOutcome() throws Exception {
+        try (FakeServer server = new FakeServer(command -> "-UNKNOWN proposal timed out\r\n");
+             KvClient client = builder(server).retryPolicy(
+                     new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5))).build()) {
+            assertThatThrownBy(() -> client.blocking().set("k", "v"))
+                    .isInstanceOf(UnknownOutcomeException.class)
+                    .hasMessageContaining("after 3 attempt(s)");
+            assertThat(server.received).hasSize(3);
+            // A read that keeps failing is a timeout-like failure, never "unknown outcome".
+            assertThatThrownBy(() -> client.blocking().get("k")).isInstanceOf(KvTimeoutException.class);
+        }
+    }
+
+    @Test
+    void notAppliedWritesReportTheirErrorNotUnknown() throws Exception {
+        try (FakeServer server = new FakeServer(command -> "-CLUSTERDOWN no quorum\r\n");
+             KvClient client = builder(server).retryPolicy(
+                     new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5))).build()) {
+            assertThatThrownBy(() -> client.blocking().incr("k")).isInstanceOf(NoQuorumException.class);
+        }
+    }
+
+    @Test
+    void expiredSessionOnAFirstAttemptIsRenewed() throws Exception {
+        // A session the server does not know answers SESSIONEXPIRED for sequence > 1; the write
+        // was not applied, so the client retries it under a fresh session starting at 1.
+        try (FakeServer server = new FakeServer(command -> command.get(2).equals("1") ? ":1\r\n"
+                : "-SESSIONEXPIRED client unknown\r\n");
+             KvClient client = builder(server).build()) {
+            assertThat(client.blocking().incr("a")).isEqualTo(1L);
+            server.received.clear();
+            assertThat(client.blocking().incr("a")).isEqualTo(1L);
+            assertThat(server.received).hasSize(2);
+            assertThat(server.received.get(1).get(1)).isNotEqualTo(server.received.get(0).get(1));
+            assertThat(server.received.get(1).get(2)).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void droppedConnectionFailsOnlyInFlightRequestsAndTheClientReconnects() throws Exception {
+        try (FakeServer server = new FakeServer(command -> command.get(1).equals("hang") ? null : bulk("v"));
+             KvClient client = builder(server).retryPolicy(RetryPolicy.none()).build()) {
+            assertThat(client.get("a").join()).isEqualTo("v");
+            CompletableFuture<String> hanging = client.get("hang");
+            CompletableFuture<Void> write = client.set("hang", "x");
+            pollUntil(() -> server.received.size() == 3);
+            server.dropConnections();
+            assertThatThrownBy(hanging::join).hasCauseInstanceOf(ConnectionException.class);
+            assertThatThrownBy(write::join).hasCauseInstanceOf(UnknownOutcomeException.class);
+            pollUntil(() -> {
+                try {
+                    return "v".equals(client.get("b").join());
+                } catch (CompletionException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
+    void everyCallHasADeadline() throws Exception {
+        try (FakeServer server = new FakeServer(command -> null);
+             KvClient client = builder(server).requestTimeout(Duration.ofMillis(300)).build()) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.blocking().get("k")).isInstanceOf(KvTimeoutException.class);
+            assertThatThrownBy(() -> client.blocking().set("k", "v")).isInstanceOf(UnknownOutcomeException.class);
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(elapsedMillis).isBetween(550L, 3_000L);
+        }
+    }
+
+    @Test
+    void builderRejectsOutOfRangeSettingsNamingKeyValueAndRange() {
+        assertThatThrownBy(() -> KvClient.builder().seed("127.0.0.1", 1).inFlightCountMax(0).config())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("in.flight.count.max = 0 requests is outside 1..65536 requests");
+        assertThatThrownBy(() -> KvClient.builder().config()).hasMessageContaining("seeds = 0");
+        assertThatThrownBy(() -> KvClient.builder().seed("127.0.0.1", 1).keyspace(300).config())
+                .hasMessageContaining("keyspace = 300");
+        assertThatThrownBy(() -> new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1)))
+                .hasMessageContaining("retry.attempts.max = 0");
+    }
+
+    @Test
+    void unreachableSeedsFailTheBuildWithEachReason() {
+        int port = freePort();
+        assertThatThrownBy(() -> KvClient.builder().seed("127.0.0.1", port)
+                .connectTimeout(Duration.ofMillis(500)).build())
+                .isInstanceOf(ConnectionException.class)
+                .hasMessageContaining("127.0.0.1:" + port);
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void pollUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");
+            Thread.sleep(10);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
