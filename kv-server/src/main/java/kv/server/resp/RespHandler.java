@@ -317,8 +317,37 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
                     + " keyspaces resolve retries by last-writer-wins"));
             return;
         }
-        Command command = new Command(type, session.keyspaceIndex, inner, clientId, sequence);
-        proposeAll(List.of(command), List.of(type));
+        List<Command> commands = new ArrayList<>();
+        List<CommandType> types = new ArrayList<>();
+        commands.add(new Command(type, session.keyspaceIndex, inner, clientId, sequence));
+        types.add(type);
+        collectSessionWrites(commands, types);
+        proposeAll(commands, types);
+    }
+
+    /**
+     * Pipelined SESSION writes travel in one batch like plain writes: the log keeps their order,
+     * so a client with many sessions in flight on one connection is not held to one fsync each.
+     */
+    private void collectSessionWrites(List<Command> commands, List<CommandType> types) {
+        while (commands.size() < Limits.BATCH_COMMANDS_COUNT_MAX && !pending.isEmpty()) {
+            byte[][] args = pending.peek().args();
+            if (args == null || CommandType.lookup(args[0]) != CommandType.SESSION
+                    || CommandCheck.check(CommandType.SESSION, args) != null) {
+                return;
+            }
+            Long clientId = kv.server.statemachine.Args.parseLong(args[1]);
+            Long sequence = kv.server.statemachine.Args.parseLong(args[2]);
+            byte[][] inner = java.util.Arrays.copyOfRange(args, 3, args.length);
+            CommandType type = CommandType.lookup(inner[0]);
+            if (clientId == null || clientId <= 0 || sequence == null || sequence <= 0 || type == null
+                    || type.flag != CommandFlag.WRITE || CommandCheck.check(type, inner) != null) {
+                return; // answered on its own, with its error, in order
+            }
+            pending.poll();
+            commands.add(new Command(type, session.keyspaceIndex, inner, clientId, sequence));
+            types.add(type);
+        }
     }
 
     private void queueInTransaction(CommandType type, byte[][] args, int sizeBytes) {

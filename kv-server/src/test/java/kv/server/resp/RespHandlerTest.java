@@ -165,6 +165,18 @@ class RespHandlerTest {
     }
 
     @Test
+    void sessionWritesApplyOnceAndPipelineInOneBatch() {
+        EmbeddedChannel channel = channel();
+        String replies = exchange(channel, encode("SESSION", "42", "1", "INCR", "n"),
+                encode("SESSION", "43", "1", "INCR", "n"), encode("SESSION", "42", "1", "INCR", "n"),
+                encode("SESSION", "42", "2", "GET", "n"));
+        assertThat(replies).isEqualTo(":1\r\n:2\r\n:1\r\n$1\r\n2\r\n"); // the retry got its first result
+        assertThat(proposals).containsExactly("incr", "incr", "incr");
+        assertThat(exchange(channel, encode("SESSION", "0", "1", "INCR", "n"))).startsWith("-ERR SESSION needs");
+        assertThat(exchange(channel, encode("SESSION", "44", "1", "PING"))).startsWith("-ERR SESSION wraps");
+    }
+
+    @Test
     void quitRepliesThenCloses() {
         EmbeddedChannel channel = channel();
         assertThat(exchange(channel, encode("QUIT"))).isEqualTo("+OK\r\n");
