@@ -14,9 +14,10 @@
 # --appendonly yes --appendfsync always (fsync of the AOF before each reply). Redis's
 # defaults (appendfsync everysec or no AOF) would be faster and could lose acked writes.
 #
-# Synod is one node for now (the cluster script starts one node too); when the 3-node
-# cluster lands, start it here and reach it through kv-client (issue 7, a Target in kv-bench).
-# Both servers get fresh data directories and are stopped by PID on exit, also on failure.
+# Synod is a 3-node cluster on loopback (peer addresses 127.0.0.11..13, client ports
+# SYNOD_PORT..SYNOD_PORT+2), driven through kv-client (cluster-aware, exactly-once writes);
+# Redis is one local redis-server driven through Jedis. Every server gets a fresh data directory
+# and is stopped by PID on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -89,12 +90,27 @@ wait_ping() { # port pid
   done
 }
 
-port_free $SYNOD_PORT || { echo "port $SYNOD_PORT is in use (set SYNOD_PORT)" >&2; exit 1; }
+for n in 0 1 2; do
+  port_free $((SYNOD_PORT + n)) || { echo "port $((SYNOD_PORT + n)) is in use (set SYNOD_PORT)" >&2; exit 1; }
+done
 port_free $REDIS_PORT || { echo "port $REDIS_PORT is in use (set REDIS_PORT)" >&2; exit 1; }
-java ${SYNOD_JAVA_OPTS:-} -cp "$SERVER_JAR:kv-server/target/lib/*" kv.server.cli.ServerMain \
-  --port $SYNOD_PORT --metrics-port 0 --data-dir "$WORK/synod" > "$RESULTS_DIR/synod-server.log" 2>&1 &
-PIDS+=($!)
-wait_ping $SYNOD_PORT "${PIDS[-1]}"
+CLUSTER_CONFIG="$WORK/cluster.yaml"
+{
+  echo "storage:"
+  echo "  fsync: always"
+  echo "cluster:"
+  echo "  members:"
+  for n in 1 2 3; do
+    echo "    - {id: $n, host: 127.0.0.1$n, client-port: $((SYNOD_PORT + n - 1)), peer-port: $((SYNOD_PORT + n + 9))}"
+  done
+} > "$CLUSTER_CONFIG"
+for n in 1 2 3; do
+  java ${SYNOD_JAVA_OPTS:-} -cp "$SERVER_JAR:kv-server/target/lib/*" kv.server.cli.ServerMain \
+    --config "$CLUSTER_CONFIG" --node-id $n --data-dir "$WORK/synod$n" \
+    > "$RESULTS_DIR/synod-node$n.log" 2>&1 &
+  PIDS+=($!)
+done
+for n in 0 1 2; do wait_ping $((SYNOD_PORT + n)) "${PIDS[$n]}"; done
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir "$WORK" --save "" \
   --appendonly yes --appendfsync always --daemonize no > "$RESULTS_DIR/redis-server.log" 2>&1 &
 PIDS+=($!)
@@ -117,11 +133,12 @@ ycsb() { # name port phase workload [extra args]
 }
 
 for system in synod redis; do
-  port=$SYNOD_PORT; [ $system = redis ] && port=$REDIS_PORT
-  ycsb $system $port load A
+  port=$SYNOD_PORT; target=SYNOD
+  [ $system = redis ] && { port=$REDIS_PORT; target=JEDIS; }
+  ycsb $system $port load A --target $target
   for workload in $WORKLOADS; do
     ycsb $system $port run "$workload" --duration-seconds "$DURATION_SECONDS" \
-      --warmup-seconds "$WARMUP_SECONDS"
+      --warmup-seconds "$WARMUP_SECONDS" --target $target
   done
 done
 
