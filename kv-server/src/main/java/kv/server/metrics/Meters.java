@@ -156,6 +156,9 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
         gauge("kv.consensus.applied.below", null, status, s -> s.get().appliedBelow());
         gauge("kv.consensus.leader.changes", null, status, s -> s.get().leaderChangesCount());
         gauge("kv.consensus.elections", null, status, s -> s.get().campaignsCount());
+        gauge("kv.consensus.slots.in.flight", null, status, s -> s.get().slotsInFlight());
+        gauge("kv.consensus.snapshots.sent", null, status, s -> s.get().snapshotsSentCount());
+        gauge("kv.consensus.snapshots.installed", null, status, s -> s.get().snapshotsInstalledCount());
     }
 
     @Override

@@ -8,4 +8,7 @@ public record ClusterStatus(String role, int leaderNodeId, String ballot, long c
                             long appliedBelow, int membersCount,
                             /** On the leader: "id:lag" per peer, the slots each is behind; else "". */
                             String peerLag,
-                            long leaderChangesCount, long campaignsCount) {}
+                            long leaderChangesCount, long campaignsCount,
+                            /** Slots proposed but not yet chosen (the pipeline in use). */
+                            long slotsInFlight,
+                            long snapshotsSentCount, long snapshotsInstalledCount) {}

@@ -88,6 +88,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     private volatile boolean running = true;
     private volatile ClusterStatus status;
     private long leaderChangesCount;
+    private long snapshotsSentCount;
     private int lastLeaderIndex = -1;
 
     public ConsensusLog(ReplicaConfig config, int[] nodeIdByIndex, RocksConsensusStore store,
@@ -294,12 +295,16 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         transport.flush();
         if (ready.snapshotToInstall() != null) installSnapshot(ready.snapshotToInstall());
         int applied = 0;
-        for (Entry entry : ready.entriesToApply()) applied += apply(entry);
+        int appliedBytes = 0;
+        for (Entry entry : ready.entriesToApply()) {
+            applied += apply(entry);
+            appliedBytes += (int) Math.min(Integer.MAX_VALUE, entry.value().sizeBytes());
+        }
         for (int peer : ready.snapshotsToSend()) sendSnapshot(peer);
         replica.advance(ready);
         maybeCompact();
         if (ready.mustPersist() || applied > 0) {
-            metrics.onBatch(applied, 0, persisted - start, clock.monotonicNanos() - persisted);
+            metrics.onBatch(applied, appliedBytes, persisted - start, clock.monotonicNanos() - persisted);
         }
     }
 
@@ -325,6 +330,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         }
         long slotBelow = state.appliedSlot();
         replica.sendSnapshot(peer, new Snapshot(slotBelow, replica.membersMask(), data));
+        snapshotsSentCount++;
         LOG.info("node={} sending a snapshot of {} bytes at slot {} to node {}", nodeIdByIndex[selfIndex],
                 data.length, slotBelow, nodeIdByIndex[peer]);
     }
@@ -365,7 +371,9 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         status = new ClusterStatus(replica.role().name().toLowerCase(java.util.Locale.ROOT),
                 leader >= 0 ? nodeIdByIndex[leader] : 0, Ballots.toString(replica.ballot()),
                 replica.chosenBelow(), replica.appliedBelow(), Integer.bitCount(replica.membersMask()),
-                peerLag(), leaderChangesCount, replica.stats().campaignsCount);
+                peerLag(), leaderChangesCount, replica.stats().campaignsCount,
+                Math.max(0, replica.slotEnd() - replica.chosenBelow()), snapshotsSentCount,
+                replica.stats().snapshotsInstalledCount);
     }
 
     private String peerLag() {
