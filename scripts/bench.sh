@@ -146,7 +146,7 @@ TABLE="$RESULTS_DIR/table.md"
 {
   echo "YCSB (kv-bench) $(date -u +%F), $(nproc) cores, $THREADS threads, $RECORDS records" \
     "of 10 x 100 B, ${DURATION_SECONDS}s per workload after ${WARMUP_SECONDS}s warm-up," \
-    "closed loop; Synod 1 node (fsync per batch), Redis appendfsync always."
+    "closed loop; Synod 3 nodes via kv-client (fsync always), Redis appendfsync always."
   echo
   echo "| workload | Synod ops/s | Redis ops/s | Synod / Redis | Synod p50 ms | Redis p50 ms | Synod p99 ms | Redis p99 ms | errors S/R |"
   echo "|---|---|---|---|---|---|---|---|---|"
