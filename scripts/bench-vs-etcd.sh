@@ -55,6 +55,7 @@ stop_pids() {
 }
 cleanup() { stop_pids; rm -rf "$WORK"; }
 trap cleanup EXIT
+trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (logs and data in $WORK are removed at exit)" >&2' ERR
 
 until_ok() { # description command... : retries the command until it succeeds, bounded in time
   local what=$1; shift
