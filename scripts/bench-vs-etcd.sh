@@ -6,7 +6,9 @@
 # round-robin over the 3 nodes of each system (worker i -> node i mod 3); followers forward
 # writes to their leader in both systems. The systems run one after the other, never together.
 #
-#   scripts/bench-vs-etcd.sh [DURATION_SECONDS] [THREADS]      defaults: 20 64
+#   scripts/bench-vs-etcd.sh [DURATION_SECONDS] [THREADS] [SPREAD]      defaults: 20 64 all
+#
+# SPREAD all: worker i -> node i mod 3 (both systems); one: every worker -> node 1 (both).
 #
 # Synod: SET key value over RESP (Jedis), storage.fsync: always (majority fsync before ack).
 # etcd:  POST /v3/kv/put (HTTP/JSON gateway on the client URL, base64 key and value, keep-alive
@@ -17,6 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}
 THREADS=${2:-64}
+SPREAD=${3:-all}
+case $SPREAD in all) NODES=3 ;; one) NODES=1 ;; *) echo "SPREAD must be all or one, not '$SPREAD'" >&2; exit 2 ;; esac
 WARMUP=5
 VALUE_BYTES=100
 KEYS=100000
@@ -53,9 +57,14 @@ stop_pids() {
   done
   PIDS=()
 }
-cleanup() { stop_pids; rm -rf "$WORK"; }
+LOG_DIR=kv-bench/target/bench-vs-etcd-logs  # the last run's node logs, kept for diagnosis
+cleanup() {
+  stop_pids
+  rm -rf "$LOG_DIR" && mkdir -p "$LOG_DIR" && cp "$WORK"/*.log "$LOG_DIR"/ 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
-trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (logs and data in $WORK are removed at exit)" >&2' ERR
+trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (node logs are copied to $LOG_DIR)" >&2' ERR
 
 until_ok() { # description command... : retries the command until it succeeds, bounded in time
   local what=$1; shift
@@ -92,7 +101,7 @@ done
 synod_set() { [ "$(redis-cli -p "$1" SET bench:ready 1)" = OK ]; }
 for port in "${SYNOD_CLIENT_PORTS[@]}"; do until_ok "synod on port $port" synod_set "$port"; done
 
-ENDPOINTS=$(printf '127.0.0.1:%s,' "${SYNOD_CLIENT_PORTS[@]}")
+ENDPOINTS=$(printf '127.0.0.1:%s,' "${SYNOD_CLIENT_PORTS[@]:0:$NODES}")
 COMMON=(--threads "$THREADS" --duration-seconds "$DURATION" --warmup-seconds "$WARMUP"
         --value-size-bytes "$VALUE_BYTES" --keys "$KEYS")
 java -cp "$BENCH_JAR" kv.bench.load.PutLoadMain --target RESP --label synod \
@@ -115,7 +124,7 @@ etcd_put() { curl -sf --max-time 5 -X POST "http://$1:$ETCD_CLIENT_PORT/v3/kv/pu
   -d '{"key":"YmVuY2g6cmVhZHk=","value":"MQ=="}' | grep -q '"revision"'; }
 for host in "${ETCD_HOSTS[@]}"; do until_ok "etcd on $host" etcd_put "$host"; done
 
-ENDPOINTS=$(printf "%s:$ETCD_CLIENT_PORT," "${ETCD_HOSTS[@]}")
+ENDPOINTS=$(printf "%s:$ETCD_CLIENT_PORT," "${ETCD_HOSTS[@]:0:$NODES}")
 java -cp "$BENCH_JAR" kv.bench.load.PutLoadMain --target ETCD --label etcd \
   --endpoints "${ENDPOINTS%,}" "${COMMON[@]}" | tee -a "$WORK/results"
 ETCD_VERSION=$(etcd --version | awk '/etcd Version/ {print $3}')
@@ -123,7 +132,7 @@ stop_pids
 
 echo
 echo "Durable writes, $(date -u +%F), $(nproc) cores: 3 nodes each on loopback, fsync before ack,"
-echo "$THREADS threads closed loop spread over the 3 nodes, ${VALUE_BYTES}-byte values, $KEYS keys,"
+echo "$THREADS threads closed loop $( [ $NODES = 3 ] && echo "spread over the 3 nodes" || echo "all to node 1"), ${VALUE_BYTES}-byte values, $KEYS keys,"
 echo "${DURATION}s measured after ${WARMUP}s warm-up; Synod $(git rev-parse --short HEAD), etcd $ETCD_VERSION."
 echo
 java -cp "$BENCH_JAR" kv.bench.load.PutLoadMain --table < "$WORK/results"
