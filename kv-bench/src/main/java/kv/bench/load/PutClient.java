@@ -1,0 +1,13 @@
+package kv.bench.load;
+
+/**
+ * One worker's connection to one node of the system under test. {@link #put} returns only
+ * once the system acknowledged the write; any failure (refusal, timeout, lost connection)
+ * throws and the driver counts it as an error, never as a success or a latency.
+ */
+interface PutClient extends AutoCloseable {
+    void put(byte[] key, byte[] value) throws Exception;
+
+    @Override
+    void close();
+}
