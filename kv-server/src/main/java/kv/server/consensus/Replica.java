@@ -822,7 +822,7 @@ public final class Replica {
 
     private void onLeaseAck(Message.LeaseAck m) {
         if (ignoreLease(m.era())) return;
-        lease.onAck(m.from(), m.incarnation(), m.holderTick(), m.slotRecordedBelow());
+        lease.onAck(m.from(), ticksCount, m.incarnation(), m.holderTick(), m.slotRecordedBelow());
         sendLeaseMessages();
         releaseDeferredAccepted();
         if (role == Role.LEADER) leaderSelfAccept();
@@ -852,10 +852,21 @@ public final class Replica {
         for (int i = 0; i < acceptedDeferred.size(); i++) {
             long[] deferred = acceptedDeferred.get(i);
             if (deferred[3] > gate) continue;
+            acceptedDeferred.remove(i--);
+            // Overwritten by a later ballot meanwhile: that leader's Accept gets its own reply.
+            if (!stillAccepted(deferred[1], deferred[2], deferred[3])) continue;
             send(new Message.Accepted(nodeIndex, (int) deferred[0], deferred[1], deferred[2],
                     deferred[3], chosenBelow));
-            acceptedDeferred.remove(i--);
         }
+    }
+
+    private boolean stillAccepted(long acceptBallot, long slotFirst, long slotEnd) {
+        for (long slot = slotFirst; slot < slotEnd; slot++) {
+            if (isChosen(slot)) continue;
+            Entry entry = slots.entry(slot);
+            if (entry == null || entry.ballot() != acceptBallot) return false;
+        }
+        return true;
     }
 
     /** Leader: count our own acceptance of the slots our lease holders now know about. */

@@ -14,9 +14,10 @@ import kv.server.Limits;
  * tick (the anchor) and its latest accepted slot. The holder ignores a promise that arrives
  * after both its previous promise and its guard from that grantor expired; otherwise it is
  * valid until {@code anchor + lease (shortened)}. Renewals are promises anchored at the
- * holder's latest acknowledgement. Because the anchor was taken before the grantor sent the
- * promise, the holder's expiry precedes the grantor's {@code sendTick + lease (lengthened)} in
- * real time whatever the message delays, as long as clock rates stay within the drift bound.
+ * holder's latest acknowledgement. Because the anchor was taken before the anchoring
+ * acknowledgement reached the grantor, the holder's expiry precedes the grantor's
+ * {@code ackReceivedTick + lease (lengthened) + 1} in real time whatever the message delays, as
+ * long as clock rates stay within the drift bound.
  *
  * <h2>Reads and writes</h2>
  * A holder's lease is valid until the floor(N/2)-th largest promise expiry among the other
@@ -50,6 +51,8 @@ public final class QuorumLease {
     /** The holder's tick count and incarnation in its latest acknowledgement; -1 if none. */
     private final long[] ackHolderTick = new long[N];
     private final long[] ackIncarnation = new long[N];
+    /** Our tick count when that acknowledgement arrived: the holder's anchor came before. */
+    private final long[] ackReceivedTick = new long[N];
     /** An acknowledgement arrived since the last promise: a promise may be anchored on it. */
     private final boolean[] ackFresh = new boolean[N];
 
@@ -141,8 +144,10 @@ public final class QuorumLease {
 
     // ---------------------------------------------------------------- grantor
 
-    public void onAck(int holder, long incarnation, long holderTick, long slotRecordedBelow) {
+    public void onAck(int holder, long nowTick, long incarnation, long holderTick,
+                      long slotRecordedBelow) {
         if (ackIncarnation[holder] != incarnation || holderTick > ackHolderTick[holder]) {
+            ackReceivedTick[holder] = nowTick;
             ackIncarnation[holder] = incarnation;
             ackHolderTick[holder] = holderTick;
             ackFresh[holder] = true;
@@ -189,8 +194,10 @@ public final class QuorumLease {
         promiseSentTick[holder] = nowTick;
         promisedSlotBelow[holder] = slotBelow;
         ackFresh[holder] = false;
+        // The holder counts from its anchor, sent before the anchoring acknowledgement arrived
+        // here: a renewal on an old anchor adds nothing, so a silent holder's grant runs out.
         grantExpiryTick[holder] = Math.max(grantExpiryTick[holder],
-                nowTick + grantorLeaseTicks());
+                ackReceivedTick[holder] + grantorLeaseTicks());
     }
 
     public long grantExpiryTick(int holder) {
