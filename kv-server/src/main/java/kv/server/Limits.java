@@ -86,6 +86,8 @@ public final class Limits {
     // Consensus
     /** Commands a leader queues for its next batches; when full, propose answers BUSY. */
     public static final int PROPOSALS_PENDING_COUNT_MAX = 65_536;
+    /** Accepted replies an acceptor holds back for its lease holders (leases only). */
+    public static final int ACCEPTED_DEFERRED_COUNT_MAX = 256;
     /** Bytes of commands a leader queues for its next batches; when full, propose is BUSY. */
     public static final long PROPOSALS_PENDING_SIZE_BYTES_MAX = 64L << 20;
     /** Chosen entries one Learn message carries to a lagging replica (catch-up step). */

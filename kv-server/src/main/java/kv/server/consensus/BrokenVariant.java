@@ -11,5 +11,11 @@ public enum BrokenVariant {
     /** The acceptor accepts an Accept whose ballot is below its promise. */
     ACCEPT_LOWER_BALLOT,
     /** A new leader fills every slot after Phase 1 with a no-op instead of re-proposing. */
-    SKIP_REPROPOSE
+    SKIP_REPROPOSE,
+    /** A grantor acknowledges accepted slots without waiting for its lease holders. */
+    LEASE_WRITE_NO_WAIT,
+    /** A holder serves local reads before applying what its grantors reported. */
+    LEASE_READ_UNAPPLIED,
+    /** Holders and grantors count leases without the clock drift bound. */
+    LEASE_IGNORE_DRIFT
 }

@@ -95,4 +95,35 @@ public sealed interface Message {
             return MessageType.SNAPSHOT_CHUNK;
         }
     }
+
+    /** Quorum lease: a grantor offers a grant; the holder starts its guard and acknowledges. */
+    record LeaseGuard(int from, int to, long era) implements Message {
+        public MessageType type() {
+            return MessageType.LEASE_GUARD;
+        }
+    }
+
+    /**
+     * Quorum lease: a promise valid at the holder until {@code anchorTick} (the holder's own
+     * tick count in an acknowledgement of its incarnation {@code holderIncarnation}) plus the
+     * lease; {@code slotBelow} is the grantor's accepted slot end, which the holder must apply
+     * before it reads locally.
+     */
+    record LeasePromise(int from, int to, long era, long holderIncarnation, long anchorTick,
+                        long slotBelow) implements Message {
+        public MessageType type() {
+            return MessageType.LEASE_PROMISE;
+        }
+    }
+
+    /**
+     * Quorum lease: the holder's acknowledgement of a guard or promise, with its tick count (an
+     * anchor for the next promise) and the slot end it recorded from the promise (0 for guards).
+     */
+    record LeaseAck(int from, int to, long era, long incarnation, long holderTick,
+                    long slotRecordedBelow) implements Message {
+        public MessageType type() {
+            return MessageType.LEASE_ACK;
+        }
+    }
 }

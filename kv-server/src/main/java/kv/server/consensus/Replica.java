@@ -6,6 +6,8 @@ import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import kv.server.Assert;
 import kv.server.Limits;
+import kv.server.lease.QuorumLease;
+import kv.server.lease.ReadCheck;
 
 /**
  * One Multi-Paxos replica: proposer, acceptor and learner in one deterministic state machine.
@@ -69,6 +71,17 @@ public final class Replica {
     private boolean readyOutstanding;
     private long readyAppliedEnd;
 
+    // Quorum leases (null when off). Time is the count of tick() calls since construction.
+    private final QuorumLease lease;
+    /** Random per construction: a promise anchored in an earlier incarnation is ignored. */
+    private final long incarnation;
+    private long ticksCount;
+    /**
+     * Accepted replies held back until every live lease holder acknowledged a promise
+     * reporting those slots (or its grant expired): {to, ballot, slotFirst, slotEnd} each.
+     */
+    private final ArrayList<long[]> acceptedDeferred = new ArrayList<>();
+
     // Snapshot being received in chunks.
     private byte[] snapshotAssembly;
     private long snapshotAssemblySlotBelow = -1;
@@ -101,6 +114,14 @@ public final class Replica {
         this.chosenBelow = chosen;
         this.appliedBelow = restored.appliedBelow();
         this.electionTimeoutTicks = randomElectionTimeout();
+        if (config.lease().enabled()) {
+            this.lease = new QuorumLease(config.lease(), nodeIndex,
+                    config.brokenVariant() == BrokenVariant.LEASE_IGNORE_DRIFT);
+            this.incarnation = random.nextLong();
+        } else {
+            this.lease = null;
+            this.incarnation = 0;
+        }
         if (Assert.VERIFY) checkInvariants();
     }
 
@@ -119,16 +140,21 @@ public final class Replica {
             case HEARTBEAT_REPLY -> onHeartbeatReply((Message.HeartbeatReply) message);
             case LEARN -> onLearn((Message.Learn) message);
             case SNAPSHOT_CHUNK -> onSnapshotChunk((Message.SnapshotChunk) message);
+            case LEASE_GUARD -> onLeaseGuard((Message.LeaseGuard) message);
+            case LEASE_PROMISE -> onLeasePromise((Message.LeasePromise) message);
+            case LEASE_ACK -> onLeaseAck((Message.LeaseAck) message);
         }
         if (Assert.VERIFY) checkInvariants();
     }
 
     public void tick() {
+        ticksCount++;
         switch (role) {
             case FOLLOWER -> tickFollower();
             case CANDIDATE -> tickCandidate();
             case LEADER -> tickLeader();
         }
+        if (lease != null) tickLease();
         if (Assert.VERIFY) checkInvariants();
     }
 
@@ -521,15 +547,18 @@ public final class Replica {
             }
         }
         advanceChosen();
+        if (lease != null) sendLeaseMessages();
     }
 
     /** Leader: accept our own proposal (persisted in this Ready, before the Accepts leave). */
     private void proposeAt(long slot, Value value) {
         Entry entry = new Entry(slot, ballot, value);
         slots.put(entry);
-        slots.setAcks(slot, selfBit);
         persistBuffer.add(entry);
         stats.slotsProposedCount++;
+        // As an acceptor the leader too waits for its lease holders (see leaderSelfAccept).
+        if (slot >= leaseGateSlotEnd()) return;
+        slots.setAcks(slot, selfBit);
         if (Quorum.reached(selfBit, membersMask)) markChosen(slot);
     }
 
@@ -552,10 +581,8 @@ public final class Replica {
             persistBuffer.add(entry);
         }
         if (!lower) learnChosenFromLeader(m.ballot(), m.chosenBelow());
-        if (slotFirst < slotEnd) {
-            send(new Message.Accepted(nodeIndex, m.from(), m.ballot(), slotFirst, slotEnd,
-                    chosenBelow));
-        }
+        if (slotFirst < slotEnd) acceptedOrDefer(m.from(), m.ballot(), slotFirst, slotEnd);
+        if (lease != null) sendLeaseMessages();
     }
 
     private void onAccepted(Message.Accepted m) {
@@ -692,6 +719,168 @@ public final class Replica {
         durableDirty = true;
         stats.snapshotsInstalledCount++;
         eventLog.info(prefix() + " installed snapshot slotBelow=" + slot);
+        advanceChosen();
+    }
+
+    // ---------------------------------------------------------------- quorum leases
+
+    /**
+     * May this replica serve a strong read from its applied state now? Conservative for all
+     * keys: any accepted-but-unapplied slot makes every read wait. The driver serves
+     * {@link ReadCheck#LOCAL_OK} at once (before its next tick), retries the WAIT answers after
+     * the next Ready or tick, and sends {@link ReadCheck#FORWARD} reads to the leader.
+     */
+    public ReadCheck readLocal() {
+        if (lease == null || !lease.config().holds(nodeIndex)) return ReadCheck.FORWARD;
+        if (ticksCount >= lease.validUntil(membersMask)) return ReadCheck.FORWARD;
+        if (config.brokenVariant() == BrokenVariant.LEASE_READ_UNAPPLIED) return ReadCheck.LOCAL_OK;
+        if (appliedBelow < lease.slotRequiredBelow() || snapshotToInstall != null) {
+            return ReadCheck.WAIT_APPLY;
+        }
+        if (slots.slotEnd() > appliedBelow) return ReadCheck.WAIT_WRITE;
+        return ReadCheck.LOCAL_OK;
+    }
+
+    /** The local tick count (time inside the core), as lease expiries are expressed. */
+    public long ticksCount() {
+        return ticksCount;
+    }
+
+    /** Our lease is valid while {@code ticksCount() < leaseValidUntil()}; 0 without one. */
+    public long leaseValidUntil() {
+        return lease == null ? 0 : lease.validUntil(membersMask);
+    }
+
+    /** The grantor-side expiry of our grant to {@code holder}, in our ticks (0 if none). */
+    public long leaseGrantExpiry(int holder) {
+        return lease == null ? 0 : lease.grantExpiryTick(holder);
+    }
+
+    /** The holder-side slot end that reads wait to apply. */
+    public long leaseSlotRequiredBelow() {
+        return lease == null ? 0 : lease.slotRequiredBelow();
+    }
+
+    /** The number of Accepted replies held back for lease holders. */
+    public int acceptedDeferredCount() {
+        return acceptedDeferred.size();
+    }
+
+    private void tickLease() {
+        sendLeaseMessages();
+        releaseDeferredAccepted();
+        if (role == Role.LEADER) leaderSelfAccept();
+    }
+
+    /** Slot end reported in promises: never decreases while we run. */
+    private long leaseSlotBelow() {
+        return Math.max(slots.slotEnd(), chosenBelow);
+    }
+
+    private long leaseGateSlotEnd() {
+        if (lease == null || config.brokenVariant() == BrokenVariant.LEASE_WRITE_NO_WAIT) {
+            return Long.MAX_VALUE;
+        }
+        return lease.gateSlotEnd(ticksCount, membersMask);
+    }
+
+    /** Grantor: guards to holders without a grant, promises where due. */
+    private void sendLeaseMessages() {
+        long era = lease.config().era();
+        long slotBelow = leaseSlotBelow();
+        for (int holder = 0; holder < Limits.REPLICAS_COUNT_MAX; holder++) {
+            if (!isPeer(holder) || !lease.config().holds(holder)) continue;
+            if (lease.promiseDue(holder, ticksCount, slotBelow)) {
+                send(new Message.LeasePromise(nodeIndex, holder, era,
+                        lease.anchorIncarnation(holder), lease.anchorTick(holder), slotBelow));
+                lease.promiseSent(holder, ticksCount, slotBelow);
+            } else if (lease.guardDue(holder, ticksCount)) {
+                send(new Message.LeaseGuard(nodeIndex, holder, era));
+                lease.guardSent(holder, ticksCount);
+            }
+        }
+    }
+
+    private boolean ignoreLease(long era) {
+        return lease == null || era != lease.config().era();
+    }
+
+    private void onLeaseGuard(Message.LeaseGuard m) {
+        if (ignoreLease(m.era()) || !lease.config().holds(nodeIndex)) return;
+        lease.onGuard(m.from(), ticksCount);
+        send(new Message.LeaseAck(nodeIndex, m.from(), m.era(), incarnation, ticksCount, 0));
+    }
+
+    private void onLeasePromise(Message.LeasePromise m) {
+        if (ignoreLease(m.era()) || !lease.config().holds(nodeIndex)) return;
+        // Anchored in another incarnation or in our future: its start is unknown; ignore it.
+        if (m.holderIncarnation() != incarnation || m.anchorTick() > ticksCount) return;
+        if (!lease.onPromise(m.from(), ticksCount, m.anchorTick(), m.slotBelow())) return;
+        send(new Message.LeaseAck(nodeIndex, m.from(), m.era(), incarnation, ticksCount,
+                m.slotBelow()));
+    }
+
+    private void onLeaseAck(Message.LeaseAck m) {
+        if (ignoreLease(m.era())) return;
+        lease.onAck(m.from(), ticksCount, m.incarnation(), m.holderTick(), m.slotRecordedBelow());
+        sendLeaseMessages();
+        releaseDeferredAccepted();
+        if (role == Role.LEADER) leaderSelfAccept();
+    }
+
+    private void acceptedOrDefer(int to, long acceptBallot, long slotFirst, long slotEnd) {
+        if (slotEnd <= leaseGateSlotEnd()) {
+            send(new Message.Accepted(nodeIndex, to, acceptBallot, slotFirst, slotEnd,
+                    chosenBelow));
+            return;
+        }
+        for (long[] deferred : acceptedDeferred) {
+            if (deferred[0] == to && deferred[1] == acceptBallot && deferred[2] == slotFirst
+                    && deferred[3] == slotEnd) {
+                return; // a retransmitted Accept: one reply will do
+            }
+        }
+        // Bounded: when full, the oldest is dropped and the leader's retransmission asks again.
+        if (acceptedDeferred.size() == Limits.ACCEPTED_DEFERRED_COUNT_MAX) acceptedDeferred.remove(0);
+        acceptedDeferred.add(new long[] {to, acceptBallot, slotFirst, slotEnd});
+        stats.acceptedDeferredCount++;
+    }
+
+    private void releaseDeferredAccepted() {
+        if (acceptedDeferred.isEmpty()) return;
+        long gate = leaseGateSlotEnd();
+        for (int i = 0; i < acceptedDeferred.size(); i++) {
+            long[] deferred = acceptedDeferred.get(i);
+            if (deferred[3] > gate) continue;
+            acceptedDeferred.remove(i--);
+            // Overwritten by a later ballot meanwhile: that leader's Accept gets its own reply.
+            if (!stillAccepted(deferred[1], deferred[2], deferred[3])) continue;
+            send(new Message.Accepted(nodeIndex, (int) deferred[0], deferred[1], deferred[2],
+                    deferred[3], chosenBelow));
+        }
+    }
+
+    private boolean stillAccepted(long acceptBallot, long slotFirst, long slotEnd) {
+        for (long slot = slotFirst; slot < slotEnd; slot++) {
+            if (isChosen(slot)) continue;
+            Entry entry = slots.entry(slot);
+            if (entry == null || entry.ballot() != acceptBallot) return false;
+        }
+        return true;
+    }
+
+    /** Leader: count our own acceptance of the slots our lease holders now know about. */
+    private void leaderSelfAccept() {
+        long end = Math.min(slotNext, leaseGateSlotEnd());
+        for (long slot = chosenBelow; slot < end; slot++) {
+            if (slots.chosen(slot)) continue;
+            int acks = slots.acks(slot);
+            if ((acks & selfBit) != 0) continue;
+            Entry entry = slots.entry(slot);
+            if (entry == null || entry.ballot() != ballot) continue;
+            slots.setAcks(slot, acks | selfBit);
+            if (Quorum.reached(acks | selfBit, membersMask)) markChosen(slot);
+        }
         advanceChosen();
     }
 

@@ -2,6 +2,7 @@ package kv.server.consensus;
 
 import kv.server.Assert;
 import kv.server.Limits;
+import kv.server.lease.LeaseConfig;
 
 /**
  * Static configuration of one replica. Membership here is only the bootstrap value: the first
@@ -20,7 +21,8 @@ public record ReplicaConfig(
         int batchCommandsCountMax,
         int batchSizeBytesMax,
         int pipelineSlotsCountMax,
-        BrokenVariant brokenVariant) {
+        BrokenVariant brokenVariant,
+        LeaseConfig lease) {
 
     public ReplicaConfig {
         Assert.that(nodeIndex >= 0 && nodeIndex < Limits.REPLICAS_COUNT_MAX,
@@ -44,35 +46,46 @@ public record ReplicaConfig(
                         && pipelineSlotsCountMax <= Limits.PIPELINE_SLOTS_COUNT_MAX,
                 "pipeline %d slots out of range", pipelineSlotsCountMax);
         Assert.that(brokenVariant != null, "broken variant must be set (NONE in production)");
+        Assert.that(lease != null, "lease config must be set (LeaseConfig.off() for none)");
+        Assert.that(!lease.enabled() || lease.writeWaitTicksMax() < electionTimeoutTicksMin * 4L,
+                "a write may wait %d ticks for a silent holder: keep it well below 4 election"
+                        + " timeouts (%d ticks)", lease.writeWaitTicksMax(),
+                electionTimeoutTicksMin * 4L);
     }
 
     public static ReplicaConfig defaults(int nodeIndex, int membersMask) {
         return new ReplicaConfig(nodeIndex, membersMask, 2, 10, 20,
                 Limits.BATCH_COMMANDS_COUNT_MAX, Limits.BATCH_SIZE_BYTES_MAX,
-                Limits.PIPELINE_SLOTS_COUNT_MAX, BrokenVariant.NONE);
+                Limits.PIPELINE_SLOTS_COUNT_MAX, BrokenVariant.NONE, LeaseConfig.off());
     }
 
     public ReplicaConfig withBrokenVariant(BrokenVariant variant) {
         return new ReplicaConfig(nodeIndex, membersMask, heartbeatIntervalTicks,
                 electionTimeoutTicksMin, electionTimeoutTicksMax, batchCommandsCountMax,
-                batchSizeBytesMax, pipelineSlotsCountMax, variant);
+                batchSizeBytesMax, pipelineSlotsCountMax, variant, lease);
     }
 
     public ReplicaConfig withNodeIndex(int index) {
         return new ReplicaConfig(index, membersMask, heartbeatIntervalTicks,
                 electionTimeoutTicksMin, electionTimeoutTicksMax, batchCommandsCountMax,
-                batchSizeBytesMax, pipelineSlotsCountMax, brokenVariant);
+                batchSizeBytesMax, pipelineSlotsCountMax, brokenVariant, lease);
     }
 
     public ReplicaConfig withElectionTimeout(int ticksMin, int ticksMax) {
         return new ReplicaConfig(nodeIndex, membersMask, heartbeatIntervalTicks, ticksMin,
                 ticksMax, batchCommandsCountMax, batchSizeBytesMax, pipelineSlotsCountMax,
-                brokenVariant);
+                brokenVariant, lease);
     }
 
     public ReplicaConfig withBatch(int commandsCountMax, int pipelineSlotsMax) {
         return new ReplicaConfig(nodeIndex, membersMask, heartbeatIntervalTicks,
                 electionTimeoutTicksMin, electionTimeoutTicksMax, commandsCountMax,
-                batchSizeBytesMax, pipelineSlotsMax, brokenVariant);
+                batchSizeBytesMax, pipelineSlotsMax, brokenVariant, lease);
+    }
+
+    public ReplicaConfig withLease(LeaseConfig leaseConfig) {
+        return new ReplicaConfig(nodeIndex, membersMask, heartbeatIntervalTicks,
+                electionTimeoutTicksMin, electionTimeoutTicksMax, batchCommandsCountMax,
+                batchSizeBytesMax, pipelineSlotsCountMax, brokenVariant, leaseConfig);
     }
 }

@@ -3,6 +3,8 @@ package kv.server.consensus;
 /** Plain counters the core fills; the metrics package binds them (STYLE.md section 7). */
 public final class ReplicaStats {
     public long proposalsQueuedCount;
+    /** Accepted replies held back until lease holders knew of the slots. */
+    public long acceptedDeferredCount;
     public long proposalsRefusedCount;
     public long proposalsDroppedCount;
     public long slotsProposedCount;

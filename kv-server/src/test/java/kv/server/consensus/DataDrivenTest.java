@@ -278,6 +278,17 @@ class DataDrivenTest {
                 yield " slotBelow=" + m.slotBelow() + " offset=" + m.offset() + " size="
                         + m.sizeBytes();
             }
+            case LEASE_GUARD -> " era=" + ((Message.LeaseGuard) message).era();
+            case LEASE_PROMISE -> {
+                Message.LeasePromise m = (Message.LeasePromise) message;
+                yield " era=" + m.era() + " anchorTick=" + m.anchorTick() + " slotBelow="
+                        + m.slotBelow();
+            }
+            case LEASE_ACK -> {
+                Message.LeaseAck m = (Message.LeaseAck) message;
+                yield " era=" + m.era() + " holderTick=" + m.holderTick() + " slotRecordedBelow="
+                        + m.slotRecordedBelow();
+            }
         };
     }
 }

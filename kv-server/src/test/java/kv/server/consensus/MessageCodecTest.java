@@ -41,6 +41,11 @@ class MessageCodecTest {
                 Combinators.combine(node, node, number, number).as(Message.Heartbeat::new),
                 Combinators.combine(node, node, number, number, number).as(Message.HeartbeatReply::new),
                 Combinators.combine(node, node, entries).as(Message.Learn::new),
+                Combinators.combine(node, node, number).as(Message.LeaseGuard::new),
+                Combinators.combine(node, node, number, Arbitraries.longs(), number, number)
+                        .as(Message.LeasePromise::new),
+                Combinators.combine(node, node, number, Arbitraries.longs(), number, number)
+                        .as(Message.LeaseAck::new),
                 Combinators.combine(node, node, number, Arbitraries.bytes().array(byte[].class).ofMaxSize(50))
                         .as((from, to, slot, data) -> new Message.SnapshotChunk(from, to, slot, 7, 0,
                                 data.length, data)));

@@ -14,6 +14,8 @@ final class SimStateMachine implements Snapshotter {
     final SessionTable sessions;
     long digest;
     long appliedBelow;
+    /** Version of the state as one register: the end of the last slot that changed it. */
+    long writeSlotBelow;
 
     SimStateMachine(long sessionExpirySlots) {
         sessions = new SessionTable(sessionExpirySlots, 10_000);
@@ -33,6 +35,7 @@ final class SimStateMachine implements Snapshotter {
 
     void applyNew(long clientId, long sequence, long slot, int index) {
         digest = mix(mix(mix(digest, clientId), sequence), slot * 1_000_003L + index);
+        writeSlotBelow = slot + 1;
     }
 
     static long mix(long hash, long value) {
@@ -47,7 +50,8 @@ final class SimStateMachine implements Snapshotter {
                     + appliedBelow);
         }
         byte[] table = sessions.encode();
-        byte[] data = ByteBuffer.allocate(16 + table.length).putLong(digest).putLong(appliedBelow)
+        byte[] data = ByteBuffer.allocate(24 + table.length).putLong(digest).putLong(appliedBelow)
+                .putLong(writeSlotBelow)
                 .put(table).array();
         return new Snapshot(appliedBelow, membersMask, data);
     }
@@ -57,6 +61,7 @@ final class SimStateMachine implements Snapshotter {
         ByteBuffer in = ByteBuffer.wrap(snapshot.data());
         digest = in.getLong();
         appliedBelow = in.getLong();
+        writeSlotBelow = in.getLong();
         sessions.decode(in);
         if (appliedBelow != snapshot.slotBelow()) {
             throw new IllegalStateException("snapshot data at " + appliedBelow + " labelled "

@@ -20,6 +20,9 @@ import kv.server.sim.checkers.AppliedChecker;
 import kv.server.sim.checkers.CheckFailure;
 import kv.server.sim.checkers.DurabilityChecker;
 import kv.server.sim.checkers.ExactlyOnceChecker;
+import kv.server.sim.checkers.LeaseReadChecker;
+import kv.server.lease.LeaseConfig;
+import kv.server.lease.ReadCheck;
 
 /**
  * A seeded, single-threaded discrete-event simulation of a Synod group running the real
@@ -44,6 +47,9 @@ public final class Simulator {
     private static final int REPLY_OK = 0;
     private static final int REPLY_REDIRECT = 1;
     private static final int REPLY_ERROR = 2;
+    private static final int REPLY_READ = 3;
+    /** A read waiting at a node for its lease or its apply gives up after this many ticks. */
+    private static final int READ_WAIT_TICKS_MAX = 30;
 
     private static final class Event implements Comparable<Event> {
         long time;
@@ -56,6 +62,8 @@ public final class Simulator {
         int replyKind;
         byte[] result;
         Message message;
+        boolean read;
+        long readFloor;
 
         @Override
         public int compareTo(Event other) {
@@ -74,6 +82,8 @@ public final class Simulator {
         int incarnation;
         /** Client requests waiting for their command to apply here: client -> sequence. */
         final long[] pendingSequence = new long[options.clientsCount()];
+        /** Reads waiting here (WAIT answers), retried after every turn and tick. */
+        final java.util.ArrayList<Event> pendingReads = new java.util.ArrayList<>();
 
         Node(int index) {
             this.index = index;
@@ -89,6 +99,8 @@ public final class Simulator {
         int target;
         byte[] firstResult;
         long ackedAfterHealCount;
+        boolean reading;
+        long readFloor;
 
         Client(int index) {
             this.index = index;
@@ -107,6 +119,7 @@ public final class Simulator {
     private final AgreementChecker agreement;
     private final AppliedChecker applied;
     private final ExactlyOnceChecker exactlyOnce;
+    private final LeaseReadChecker leaseReads = new LeaseReadChecker();
     /** Off only to measure how often the end-to-end checkers alone catch a broken variant. */
     private final DurabilityChecker durability;
     private long now;
@@ -124,6 +137,19 @@ public final class Simulator {
     private static final boolean LOG = Boolean.getBoolean("sim.log");
 
     private static final int RECENT_EVENTS_COUNT_MAX = 40;
+
+    /**
+     * The drift bound the lease configuration assumes: 5%, the most {@link SimOptions#swarm}
+     * lets a clock drift, so drift always stays within the bound.
+     */
+    static final int LEASE_CLOCK_DRIFT_PPM = 50_000;
+
+    /**
+     * -Dsim.leases=true runs every replica as lease holder and grantor and serves reads
+     * locally. Off by default until the open stale-read seed (1592590370 at 200 seeds) is
+     * understood: with it off, readers are forwarded and the read checker sees nothing.
+     */
+    private static final boolean LEASES = Boolean.getBoolean("sim.leases");
 
     /** The replicas' state transitions, the last few of which a failure report shows. */
     private final java.util.ArrayDeque<String> recentEvents = new java.util.ArrayDeque<>();
@@ -160,7 +186,8 @@ public final class Simulator {
                 ? new DurabilityChecker(options.replicaCount()) : null;
         this.nodes = new Node[options.replicaCount()];
         for (int i = 0; i < nodes.length; i++) nodes[i] = new Node(i);
-        this.clients = new Client[options.clientsCount()];
+        // As many read-only clients as writers: reads leave the writers' sessions as they were.
+        this.clients = new Client[options.clientsCount() * 2];
         for (int i = 0; i < clients.length; i++) clients[i] = new Client(i);
     }
 
@@ -193,7 +220,8 @@ public final class Simulator {
         }
         return new SimResult(options.seed(), failure, traceHash, eventsCount,
                 exactlyOnce.ackedCount(), agreement.chosenCount(), crashesCount,
-                corruptionsDetectedCount, snapshotsInstalledCount);
+                corruptionsDetectedCount, snapshotsInstalledCount,
+                leaseReads.localReadsCount());
     }
 
     // ---------------------------------------------------------------- events
@@ -222,6 +250,8 @@ public final class Simulator {
         if (!node.up) return;
         node.replica.tick();
         drive(node);
+        for (Event read : node.pendingReads) read.attempt++;
+        serveReads(node);
     }
 
     private void injectFaults(Node node) {
@@ -255,6 +285,7 @@ public final class Simulator {
         trace(message.type().ordinal(), message.from(), message.to());
         node.replica.step(message);
         drive(node);
+        serveReads(node);
     }
 
     // ---------------------------------------------------------------- the driver (Ready loop)
@@ -416,12 +447,15 @@ public final class Simulator {
         ReplicaConfig config = ReplicaConfig.defaults(node.index, membersMask)
                 .withBatch(options.batchCommandsCountMax(), options.pipelineSlotsCountMax())
                 .withElectionTimeout(10, 10 + options.electionTimeoutTicksSpread())
-                .withBrokenVariant(options.brokenVariant());
+                .withBrokenVariant(options.brokenVariant())
+                .withLease(LEASES ? LeaseConfig.allHolders(membersMask, LEASE_CLOCK_DRIFT_PPM)
+                        : LeaseConfig.off());
         node.replica = new Replica(config, loaded.state(), eventLog,
                 new SplittableRandom(random.nextLong()));
         node.stateMachine = machine;
         node.up = true;
         java.util.Arrays.fill(node.pendingSequence, 0);
+        node.pendingReads.clear();
         applied.onRestored(node.index, machine.appliedBelow, machine.digest);
         node.incarnation++;
         scheduleTick(node, random.nextLong(clock.tickPeriodMicros(node.index)) + 1);
@@ -437,7 +471,57 @@ public final class Simulator {
         client.firstResult = null;
         client.attempt = 0;
         client.target = random.nextInt(nodes.length);
+        client.reading = client.index >= options.clientsCount();
+        if (client.reading) {
+            sendRead(client);
+            return;
+        }
         sendRequest(client);
+    }
+
+    /** A strong read at one node; served only if its quorum lease allows (no fallback yet). */
+    private void sendRead(Client client) {
+        client.attempt++;
+        client.readFloor = leaseReads.onReadInvoked();
+        Event request = schedule(CLIENT_REQUEST, network.delayMicros(), client.target,
+                client.index);
+        request.commandSequence = client.sequence;
+        request.read = true;
+        Event timeout = schedule(CLIENT_TIMEOUT, ticks(options.clientTimeoutTicks()), -1,
+                client.index);
+        timeout.attempt = client.attempt;
+        timeout.commandSequence = client.sequence;
+    }
+
+    private void onReadRequest(Node node, Event event) {
+        event.attempt = 0; // ticks waited at the node
+        node.pendingReads.add(event);
+        serveReads(node);
+    }
+
+    /** The driver's read path: serve LOCAL_OK now, keep WAIT, give up on FORWARD. */
+    private void serveReads(Node node) {
+        if (!node.up) return;
+        for (int i = 0; i < node.pendingReads.size(); i++) {
+            Event read = node.pendingReads.get(i);
+            ReadCheck check = node.replica.readLocal();
+            if (check == ReadCheck.LOCAL_OK) {
+                byte[] version = java.nio.ByteBuffer.allocate(8)
+                        .putLong(node.stateMachine.writeSlotBelow).array();
+                reply(node.index, read.client, read.commandSequence, REPLY_READ, version);
+            } else if (check == ReadCheck.FORWARD || read.attempt >= READ_WAIT_TICKS_MAX) {
+                reply(node.index, read.client, read.commandSequence, REPLY_ERROR, null);
+            } else {
+                continue;
+            }
+            node.pendingReads.remove(i--);
+        }
+    }
+
+    private void readDone(Client client) {
+        client.outstanding = false;
+        schedule(CLIENT_NEXT, ticks(random.nextInt(options.thinkTicksMax() + 1)), -1,
+                client.index);
     }
 
     private void sendRequest(Client client) {
@@ -453,6 +537,10 @@ public final class Simulator {
 
     private void onClientRequest(Node node, Event event) {
         if (!node.up) return;
+        if (event.read) {
+            onReadRequest(node, event);
+            return;
+        }
         byte[] command = ClientCommand.encode(clients[event.client].clientId,
                 event.commandSequence, new byte[] {(byte) event.commandSequence});
         ProposeResult result = node.replica.propose(command);
@@ -479,6 +567,14 @@ public final class Simulator {
 
     private void onClientReply(Client client, Event event) {
         if (!client.outstanding || event.commandSequence != client.sequence) return;
+        if (client.reading) {
+            if (event.replyKind == REPLY_READ) {
+                long version = java.nio.ByteBuffer.wrap(event.result).getLong();
+                leaseReads.onReadCompleted(client.index, event.node, client.readFloor, version);
+            }
+            readDone(client);
+            return;
+        }
         switch (event.replyKind) {
             case REPLY_OK -> acked(client, event.result);
             case REPLY_REDIRECT -> {
@@ -497,6 +593,7 @@ public final class Simulator {
         long slot = SimStateMachine.resultSlot(result);
         int index = SimStateMachine.resultIndex(result);
         exactlyOnce.onAcked(client.clientId, client.sequence, slot, index);
+        leaseReads.onWriteAcked(slot);
         client.outstanding = false;
         if (healed) client.ackedAfterHealCount++;
         trace(95, client.index, (int) slot);
@@ -507,6 +604,10 @@ public final class Simulator {
     private void onClientTimeout(Client client, Event event) {
         if (clientsStopped || !client.outstanding || event.commandSequence != client.sequence
                 || event.attempt != client.attempt) {
+            return;
+        }
+        if (client.reading) {
+            readDone(client);
             return;
         }
         client.target = (client.target + 1) % nodes.length;
@@ -532,10 +633,14 @@ public final class Simulator {
 
     private void checkProgress() {
         for (Client client : clients) {
-            if (client.ackedAfterHealCount == 0) {
+            if (client.index < options.clientsCount() && client.ackedAfterHealCount == 0) {
                 throw new CheckFailure("no progress: client " + client.index
                         + " completed no command within " + options.phaseTwoTicks()
-                        + " ticks after healing majority " + Integer.toBinaryString(healedMask));
+                        + " ticks after healing majority " + Integer.toBinaryString(healedMask)
+                        + " (client outstanding=" + client.outstanding + " reading="
+                        + client.reading + " target=" + client.target + " attempt="
+                        + client.attempt + " sequence=" + client.sequence + ")"
+                        + describeNodes());
             }
         }
         long appliedMax = 0;
@@ -568,7 +673,13 @@ public final class Simulator {
                     .append(" leader=").append(r.leaderIndex()).append(" chosenBelow=")
                     .append(r.chosenBelow()).append(" appliedBelow=").append(r.appliedBelow())
                     .append(" snapshotBelow=").append(r.snapshotBelow()).append(" slotEnd=")
-                    .append(r.slotEnd());
+                    .append(r.slotEnd()).append(" ticks=").append(r.ticksCount())
+                    .append(" leaseValidUntil=").append(r.leaseValidUntil())
+                    .append(" leaseSlotRequired=").append(r.leaseSlotRequiredBelow())
+                    .append(" acceptedDeferred=").append(r.acceptedDeferredCount())
+                    .append(" grants=[");
+            for (Node other : nodes) out.append(r.leaseGrantExpiry(other.index)).append(' ');
+            out.append(']');
             long from = Math.max(r.snapshotBelow(), r.chosenBelow() - 1);
             for (long slot = from; slot < Math.min(r.slotEnd(), from + 4); slot++) {
                 out.append(" [").append(r.entry(slot)).append(r.isChosen(slot) ? " chosen" : "")
