@@ -266,8 +266,13 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
 
     private void onInbound(Frame frame) {
         if (frame.type() == FRAME_FORWARD) {
+            int leader = replica.leaderIndex();
             if (replica.role() == Role.LEADER) {
                 replica.propose(frame.body()); // if refused, the origin times out with -UNKNOWN
+            } else if (leader >= 0 && leader != selfIndex && nodeIdByIndex[leader] != frame.fromNodeId()) {
+                // Leadership moved while the command travelled; nothing here proposed it, so
+                // passing it on cannot apply it twice.
+                transport.send(nodeIdByIndex[leader], FRAME_FORWARD, frame.body());
             }
             return;
         }
