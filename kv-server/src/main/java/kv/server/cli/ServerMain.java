@@ -44,6 +44,12 @@ public final class ServerMain implements Callable<Integer> {
     boolean checkConfig;
 
     public static void main(String[] args) {
+        // Netty re-checks the reference count and bounds on every buffer access by default;
+        // our handlers release each buffer exactly once (tests run with paranoid leak
+        // detection), so the production server skips those checks on the hot path. Must be set
+        // before any Netty class loads.
+        setIfAbsent("io.netty.buffer.checkAccessible", "false");
+        setIfAbsent("io.netty.buffer.checkBounds", "false");
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
             LoggerFactory.getLogger(ServerMain.class).error(
                     "thread {} died; halting the node so it never serves after a failure",
@@ -51,6 +57,10 @@ public final class ServerMain implements Callable<Integer> {
             Runtime.getRuntime().halt(70);
         });
         System.exit(new CommandLine(new ServerMain()).execute(args));
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) System.setProperty(property, value);
     }
 
     @Override
