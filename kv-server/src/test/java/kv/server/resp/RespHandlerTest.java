@@ -66,9 +66,12 @@ class RespHandlerTest {
         };
         RespContext context = new RespContext(keyspaces, log, memory, RespMetrics.NONE, info,
                 config, 4, new ClientRegistry());
-        return new EmbeddedChannel(new InboundGuard(RespMetrics.NONE),
-                new RedisDecoder(Limits.INLINE_LINE_SIZE_BYTES_MAX, FixedRedisMessagePool.INSTANCE, true),
-                new RequestAggregator(), new RespHandler(context));
+        return new EmbeddedChannel(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+            @Override
+            protected void initChannel(io.netty.channel.Channel ch) {
+                RespPipeline.initialize(ch.pipeline(), context);
+            }
+        });
     }
 
     private static String exchange(EmbeddedChannel channel, byte[]... requests) {

@@ -14,10 +14,9 @@ import kv.server.Limits;
 final class RespTestSupport {
     private RespTestSupport() {}
 
+    /** The server's request decoder alone (see {@link RespPipeline#requestDecoder}). */
     static EmbeddedChannel decoderChannel() {
-        return new EmbeddedChannel(new InboundGuard(RespMetrics.NONE),
-                new RedisDecoder(Limits.INLINE_LINE_SIZE_BYTES_MAX, FixedRedisMessagePool.INSTANCE, true),
-                new RequestAggregator());
+        return new EmbeddedChannel(RespPipeline.requestDecoder(RespMetrics.NONE));
     }
 
     static byte[] encode(byte[]... args) {

@@ -22,11 +22,11 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * RESP framing (netty codec-redis plus our aggregator): any split of the byte stream decodes to
- * the same requests; limits are enforced while streaming; framing errors are reported, never
- * thrown past the pipeline as anything but a protocol error.
+ * RESP request framing (the server's decoder, {@link RespRequestDecoder}): any split of the byte
+ * stream decodes to the same requests; limits are enforced while streaming; framing errors are
+ * reported, never thrown past the pipeline as anything but a protocol error.
  */
-class RequestAggregatorTest {
+class RespRequestDecoderTest {
 
     @Test
     void decodesOneByteAtATime() {
@@ -92,6 +92,16 @@ class RequestAggregatorTest {
     }
 
     @Test
+    void bulkDeclaredBeyondTheRequestLimitIsAProtocolErrorAtOnce() {
+        EmbeddedChannel channel = decoderChannel();
+        channel.writeInbound(Unpooled.wrappedBuffer("*2\r\n$3\r\nGET\r\n$2000000000\r\n".getBytes()));
+        List<Request> requests = RespTestSupport.drain(channel);
+        assertThat(requests).hasSize(1);
+        assertThat(requests.get(0).close()).isTrue();
+        assertThat(requests.get(0).error()).contains("invalid bulk length 2000000000");
+    }
+
+    @Test
     void hugeArrayHeaderIsAProtocolError() {
         EmbeddedChannel channel = decoderChannel();
         channel.writeInbound(Unpooled.wrappedBuffer("*99999999\r\n".getBytes()));
@@ -139,9 +149,11 @@ class RequestAggregatorTest {
             rejectedByDecoder = true; // codec-redis' own line limit fired first: also bounded
         }
         if (!rejectedByDecoder) {
-            assertThat(channel.isOpen()).isFalse();
-            assertThat(channel.<io.netty.buffer.ByteBuf>readOutbound()
-                    .toString(StandardCharsets.US_ASCII)).startsWith("-ERR Protocol error: more than");
+            // The decoder refuses the stray type at once (a fatal request: RespHandler replies
+            // and closes) and skips whatever follows, so nothing is buffered.
+            List<Request> requests = RespTestSupport.drain(channel);
+            assertThat(requests).hasSize(1);
+            assertThat(requests.get(0).close()).isTrue();
         }
     }
 
