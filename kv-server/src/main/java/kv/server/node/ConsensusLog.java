@@ -252,16 +252,14 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
 
     private void routeWaiting() {
         if (waitingForLeader.isEmpty()) return;
+        // Drop what already timed out (answered -CLUSTERDOWN): the list stays bounded by the
+        // arrival rate times the request timeout, even through a long outage.
+        waitingForLeader.removeIf(command -> pending.get(command.originSequence()) == null);
         int leader = replica.leaderIndex();
         if (leader < 0 && replica.role() != Role.LEADER) return;
         List<Command> retry = new ArrayList<>(waitingForLeader);
         waitingForLeader.clear();
-        for (Command command : retry) {
-            if (command.originId() != incarnationId || pending.get(command.originSequence()) != null) {
-                route(command);
-            }
-        }
-        // Commands still without a leader stay queued; their pending deadline bounds the wait.
+        for (Command command : retry) route(command);
     }
 
     private void onInbound(Frame frame) {

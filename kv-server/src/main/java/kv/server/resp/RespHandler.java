@@ -134,7 +134,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         CommandType type = CommandType.lookup(args[0]);
         Reply invalid = type == null ? CommandCheck.unknownCommand(args) : CommandCheck.check(type, args);
         if (invalid != null) {
-            if (invalid.toString().contains("LIMIT")) context.metrics().onRejected("key_size");
+            if (((Reply.Error) invalid).text().startsWith("LIMIT")) context.metrics().onRejected("key_size");
             if (session.inMulti) session.multiFailed = true;
             write(invalid);
             return;
