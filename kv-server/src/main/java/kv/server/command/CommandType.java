@@ -103,21 +103,50 @@ public enum CommandType {
         this.keyStep = keyStep;
     }
 
-    private static final Map<String, CommandType> BY_NAME = new TreeMap<>();
+    /** Longest command name; longer names are unknown without looking. */
+    private static final int NAME_LENGTH_MAX = 16;
+    /**
+     * Candidates by (name length, first letter), so a lookup compares a few names byte by byte
+     * and allocates nothing: it runs once per request on the network thread.
+     */
+    private static final CommandType[][] BY_LENGTH_AND_FIRST = new CommandType[(NAME_LENGTH_MAX + 1) * 32][];
+    private static final byte[][] UPPER_NAMES = new byte[values().length][];
 
     static {
-        for (CommandType type : values()) BY_NAME.put(type.name(), type);
+        Map<Integer, java.util.List<CommandType>> buckets = new TreeMap<>();
+        for (CommandType type : values()) {
+            byte[] upper = type.name().getBytes(StandardCharsets.US_ASCII);
+            kv.server.Assert.that(upper.length <= NAME_LENGTH_MAX, "command name %s too long", type.name());
+            UPPER_NAMES[type.ordinal()] = upper;
+            buckets.computeIfAbsent(bucket(upper.length, upper[0]), b -> new java.util.ArrayList<>()).add(type);
+        }
+        for (Map.Entry<Integer, java.util.List<CommandType>> entry : buckets.entrySet()) {
+            BY_LENGTH_AND_FIRST[entry.getKey()] = entry.getValue().toArray(new CommandType[0]);
+        }
+    }
+
+    private static int bucket(int length, byte first) {
+        return length * 32 + (first & 0x1f); // 'a' and 'A' share their low five bits
     }
 
     /** The command named by {@code name} (any case), or null. */
     public static CommandType lookup(byte[] name) {
-        if (name.length == 0 || name.length > 16) return null;
-        char[] upper = new char[name.length];
+        if (name.length == 0 || name.length > NAME_LENGTH_MAX) return null;
+        CommandType[] candidates = BY_LENGTH_AND_FIRST[bucket(name.length, name[0])];
+        if (candidates == null) return null;
+        for (CommandType candidate : candidates) {
+            if (equalsIgnoreCase(name, UPPER_NAMES[candidate.ordinal()])) return candidate;
+        }
+        return null;
+    }
+
+    private static boolean equalsIgnoreCase(byte[] name, byte[] upper) {
         for (int i = 0; i < name.length; i++) {
             int c = name[i] & 0xff;
-            upper[i] = (char) (c >= 'a' && c <= 'z' ? c - 32 : c);
+            if (c >= 'a' && c <= 'z') c -= 32;
+            if (c != upper[i]) return false;
         }
-        return BY_NAME.get(new String(upper));
+        return true;
     }
 
     public boolean arityAccepts(int argsCount) {
