@@ -25,6 +25,13 @@ import kv.server.Limits;
  * once every holder it may still hold a grant for has acknowledged a promise reporting that
  * slot, or the grant expired ({@link #gateSlotEnd}); so a write quorum and a holder's lease
  * quorum always share a node that makes the holder wait for the write.
+ *
+ * <h2>Restart</h2>
+ * Grants live in memory only: a grantor that crashed and restarted no longer knows which
+ * holders still count on a promise from its earlier incarnation. It therefore treats every
+ * holder as holding a grant for one grantor lease after it starts (its tick 0), and gates its
+ * acceptances on them as above; a holder that acknowledges a promise of the new incarnation
+ * lifts the gate earlier.
  */
 public final class QuorumLease {
     private static final int N = Limits.REPLICAS_COUNT_MAX;
@@ -55,6 +62,11 @@ public final class QuorumLease {
     private final long[] ackReceivedTick = new long[N];
     /** An acknowledgement arrived since the last promise: a promise may be anchored on it. */
     private final boolean[] ackFresh = new boolean[N];
+    /**
+     * Until this tick a grant given before our restart may still be valid at any holder: every
+     * earlier promise was anchored before we started at tick 0.
+     */
+    private final long forgottenGrantsExpiryTick;
 
     public QuorumLease(LeaseConfig config, int selfIndex, boolean ignoreDriftBound) {
         Assert.that(selfIndex >= 0 && selfIndex < N, "node index %d", selfIndex);
@@ -64,6 +76,7 @@ public final class QuorumLease {
         java.util.Arrays.fill(guardSentTick, Long.MIN_VALUE / 2);
         java.util.Arrays.fill(promiseSentTick, Long.MIN_VALUE / 2);
         java.util.Arrays.fill(ackHolderTick, -1);
+        this.forgottenGrantsExpiryTick = grantorLeaseTicks();
     }
 
     public LeaseConfig config() {
@@ -206,15 +219,15 @@ public final class QuorumLease {
 
     /**
      * Slots below the returned end may be acknowledged to the leader: every holder (member,
-     * not us) whose grant from us may still be valid acknowledged a promise reporting them.
-     * {@code Long.MAX_VALUE} when no grant is live.
+     * not us) whose grant from us, or from our incarnation before a restart, may still be valid
+     * acknowledged a promise reporting them. {@code Long.MAX_VALUE} when no grant is live.
      */
     public long gateSlotEnd(long nowTick, int membersMask) {
         long end = Long.MAX_VALUE;
         for (int holder = 0; holder < N; holder++) {
             if (holder == selfIndex || (membersMask & (1 << holder)) == 0) continue;
             if (!config.holds(holder)) continue;
-            if (!grantLive(holder, nowTick)) continue;
+            if (!grantLive(holder, nowTick) && nowTick >= forgottenGrantsExpiryTick) continue;
             end = Math.min(end, ackedSlotBelow[holder]);
         }
         return end;

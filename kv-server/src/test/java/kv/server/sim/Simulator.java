@@ -146,8 +146,9 @@ public final class Simulator {
 
     /**
      * -Dsim.leases=true runs every replica as lease holder and grantor and serves reads
-     * locally. Off by default until the open stale-read seed (1592590370 at 200 seeds) is
-     * understood: with it off, readers are forwarded and the read checker sees nothing.
+     * locally. Off by default (production runs with leases off): with it off, readers are
+     * forwarded and the read checker sees nothing. Seed 1592590370 read stale until a restarted
+     * grantor honoured the grants it forgot (QuorumLease, "Restart").
      */
     private static final boolean LEASES = Boolean.getBoolean("sim.leases");
 
