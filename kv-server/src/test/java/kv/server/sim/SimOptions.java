@@ -37,7 +37,9 @@ public record SimOptions(
         int electionTimeoutTicksSpread,
         long sessionExpirySlots,
         int phaseOneTicks,
-        int phaseTwoTicks) {
+        int phaseTwoTicks,
+        /** Every replica holds and grants quorum leases and serves reads locally. */
+        boolean leases) {
 
     public static SimOptions swarm(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -75,7 +77,7 @@ public record SimOptions(
                 hostile || random.nextBoolean() ? 1 + random.nextInt(2) : 10,
                 100_000,
                 200 + random.nextInt(hostile ? 3000 : 1000),
-                400);
+                400, Boolean.getBoolean("sim.leases"));
     }
 
     public SimOptions withBrokenVariant(BrokenVariant variant) {
@@ -87,6 +89,18 @@ public record SimOptions(
                 crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax,
                 clientsCount, thinkTicksMax, clientTimeoutTicks, snapshotIntervalSlots,
                 batchCommandsCountMax, pipelineSlotsCountMax, electionTimeoutTicksSpread,
-                sessionExpirySlots, phaseOneTicks, phaseTwoTicks);
+                sessionExpirySlots, phaseOneTicks, phaseTwoTicks, leases);
+    }
+
+    public SimOptions withLeases(boolean on) {
+        return new SimOptions(seed, replicaCount, brokenVariant, tickPeriodMicros, clockDriftMax,
+                networkDelayMicrosMin, networkDelayMicrosMax, dropProbability,
+                duplicateProbability, partitionProbabilityPerTick, asymmetricPartitions,
+                partitionTicksMax, crashProbabilityPerTick, downTicksMax,
+                crashBeforeSyncProbability, crashAfterSendProbability,
+                crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax,
+                clientsCount, thinkTicksMax, clientTimeoutTicks, snapshotIntervalSlots,
+                batchCommandsCountMax, pipelineSlotsCountMax, electionTimeoutTicksSpread,
+                sessionExpirySlots, phaseOneTicks, phaseTwoTicks, on);
     }
 }

@@ -150,7 +150,6 @@ public final class Simulator {
      * forwarded and the read checker sees nothing. Seed 1592590370 read stale until a restarted
      * grantor honoured the grants it forgot (QuorumLease, "Restart").
      */
-    private static final boolean LEASES = Boolean.getBoolean("sim.leases");
 
     /** The replicas' state transitions, the last few of which a failure report shows. */
     private final java.util.ArrayDeque<String> recentEvents = new java.util.ArrayDeque<>();
@@ -449,7 +448,7 @@ public final class Simulator {
                 .withBatch(options.batchCommandsCountMax(), options.pipelineSlotsCountMax())
                 .withElectionTimeout(10, 10 + options.electionTimeoutTicksSpread())
                 .withBrokenVariant(options.brokenVariant())
-                .withLease(LEASES ? LeaseConfig.allHolders(membersMask, LEASE_CLOCK_DRIFT_PPM)
+                .withLease(options.leases() ? LeaseConfig.allHolders(membersMask, LEASE_CLOCK_DRIFT_PPM)
                         : LeaseConfig.off());
         node.replica = new Replica(config, loaded.state(), eventLog,
                 new SplittableRandom(random.nextLong()));
