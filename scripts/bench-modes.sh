@@ -29,30 +29,14 @@ fi
 [ -f kv-server/target/kv-server.jar ] || mvn -B -q -DskipTests package -pl kv-server -am
 
 WORK=$(mktemp -d)
-PIDS=()
+source scripts/lib/processes.sh
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 $((STOP_TIMEOUT_SECONDS * 5))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  stop_pids
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (logs and data in $WORK are removed at exit)" >&2' ERR
 
-until_ok() { # description command...
-  local what=$1; shift
-  local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-  until "$@" >/dev/null 2>&1; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "$what: not ready after ${START_TIMEOUT_SECONDS}s; logs in $WORK:" >&2
-      tail -n 20 "$WORK"/*.log >&2 || true
-      exit 1
-    fi
-    sleep 0.2
-  done
-}
 
 {
   echo "storage: {fsync: always}"

@@ -47,16 +47,7 @@ need redis-cli redis-tools
 BENCH_JAR=kv-bench/target/benchmarks.jar
 
 WORK=$(mktemp -d)
-PIDS=()
-stop_pids() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 $((STOP_TIMEOUT_SECONDS * 5))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  PIDS=()
-}
+source scripts/lib/processes.sh
 LOG_DIR=kv-bench/target/bench-vs-etcd-logs  # the last run's node logs, kept for diagnosis
 cleanup() {
   stop_pids
@@ -66,18 +57,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (node logs are copied to $LOG_DIR)" >&2' ERR
 
-until_ok() { # description command... : retries the command until it succeeds, bounded in time
-  local what=$1; shift
-  local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-  until "$@" >/dev/null 2>&1; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "$what: not ready after ${START_TIMEOUT_SECONDS}s; logs in $WORK:" >&2
-      tail -n 20 "$WORK"/*.log >&2 || true
-      exit 1
-    fi
-    sleep 0.2
-  done
-}
 
 # --- Synod, 3 nodes ---------------------------------------------------------------------
 {

@@ -14,6 +14,7 @@ CLIENTS=${2:-50}
 SYNOD_PORT=7701
 REDIS_PORT=7702
 START_TIMEOUT_SECONDS=60
+STOP_TIMEOUT_SECONDS=10
 
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
@@ -21,24 +22,13 @@ fi
 [ -f kv-server/target/kv-server.jar ] || mvn -B -q -DskipTests package -pl kv-server -am
 
 WORK=$(mktemp -d)
-PIDS=()
+source scripts/lib/processes.sh
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  stop_pids
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-wait_ping() { # port
-  local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-  until redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; do
-    [ $SECONDS -lt $deadline ] || { echo "server on port $1 did not start" >&2; exit 1; }
-    sleep 0.2
-  done
-}
 
 java -cp "kv-server/target/kv-server.jar:kv-server/target/lib/*" kv.server.cli.ServerMain \
   --port $SYNOD_PORT --metrics-port 0 --data-dir "$WORK/synod" > "$WORK/synod.log" 2>&1 &
@@ -46,8 +36,8 @@ PIDS+=($!)
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir "$WORK" --save "" \
   --appendonly yes --appendfsync always --daemonize no > "$WORK/redis.log" 2>&1 &
 PIDS+=($!)
-wait_ping $SYNOD_PORT
-wait_ping $REDIS_PORT
+until_ok "synod on port $SYNOD_PORT" ping_ok $SYNOD_PORT
+until_ok "redis-server on port $REDIS_PORT" ping_ok $REDIS_PORT
 
 run() { # port label
   redis-benchmark -p "$1" -t set,get -c "$CLIENTS" -n "$REQUESTS" -r 100000 -q 2>/dev/null \

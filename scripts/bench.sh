@@ -69,26 +69,14 @@ if stale "$BENCH_JAR" kv-bench/src kv-bench/pom.xml kv-server/src kv-server/pom.
 fi
 
 WORK=$(mktemp -d)
-PIDS=()
+source scripts/lib/processes.sh
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 $((STOP_TIMEOUT_SECONDS * 5))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  stop_pids
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 port_free() { ! redis-cli -p "$1" ping >/dev/null 2>&1; }
-wait_ping() { # port pid
-  local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-  until redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; do
-    kill -0 "$2" 2>/dev/null || { echo "server on port $1 exited" >&2; return 1; }
-    [ $SECONDS -lt $deadline ] || { echo "server on port $1 did not start" >&2; return 1; }
-    sleep 0.2
-  done
-}
 
 for n in 0 1 2; do
   port_free $((SYNOD_PORT + n)) || { echo "port $((SYNOD_PORT + n)) is in use (set SYNOD_PORT)" >&2; exit 1; }
@@ -110,11 +98,11 @@ for n in 1 2 3; do
     > "$RESULTS_DIR/synod-node$n.log" 2>&1 &
   PIDS+=($!)
 done
-for n in 0 1 2; do wait_ping $((SYNOD_PORT + n)) "${PIDS[$n]}"; done
+for n in 0 1 2; do until_ok "synod node $((n + 1)) on port $((SYNOD_PORT + n))" ping_ok $((SYNOD_PORT + n)); done
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir "$WORK" --save "" \
   --appendonly yes --appendfsync always --daemonize no > "$RESULTS_DIR/redis-server.log" 2>&1 &
 PIDS+=($!)
-wait_ping $REDIS_PORT "${PIDS[-1]}"
+until_ok "redis-server on port $REDIS_PORT" ping_ok $REDIS_PORT
 
 SUMMARY="$RESULTS_DIR/summary.txt"
 : > "$SUMMARY"
