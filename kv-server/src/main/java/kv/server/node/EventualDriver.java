@@ -14,6 +14,8 @@ import kv.server.eventual.EventualReplica;
 import kv.server.eventual.Level;
 import kv.server.log.EventualPath;
 import kv.server.log.ReplicatedLog;
+import kv.server.statemachine.KeyRecords;
+import kv.server.statemachine.WouldBlock;
 import kv.server.storage.rocksdb.RocksEventualStore;
 import kv.server.transport.Frame;
 import kv.server.transport.PeerTransport;
@@ -70,6 +72,21 @@ public final class EventualDriver implements EventualPath {
             callback.onReply(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
         } else if (!inbound.offer(new Request(command, level, callback))) {
             callback.onReply(Reply.error("BUSY the node's eventual queue is full; retry with backoff"));
+        }
+    }
+
+    /**
+     * A level-ONE point read straight from the store's memory, on the caller's event loop: no
+     * hand-off to the driver thread. The driver writes each turn in one atomic batch before it
+     * answers, so this sees every acknowledged write and never half a turn.
+     */
+    @Override
+    public Reply tryReadNow(Command command) {
+        if (!running || !command.isSinglePointRead()) return null;
+        try {
+            return KeyRecords.execute(command, store.stateCachedOnly(), null, 0);
+        } catch (WouldBlock needsDisk) {
+            return null;
         }
     }
 
