@@ -35,8 +35,8 @@ final class EventualStore {
     EventualStore(StateReader stateBase, StateReader metadataBase) {
         this.stateBase = stateBase;
         this.metadataBase = metadataBase;
-        this.state = new StateOverlay(stateBase);
-        this.metadata = new StateOverlay(metadataBase);
+        this.state = new StateOverlay(new TurnReadCache(stateBase));
+        this.metadata = new StateOverlay(new TurnReadCache(metadataBase));
         rebuildDigests();
     }
 
@@ -75,8 +75,8 @@ final class EventualStore {
     void startTurn() {
         Assert.that(!turnOpen, "turn started twice");
         turnOpen = true;
-        state = new StateOverlay(stateBase);
-        metadata = new StateOverlay(metadataBase);
+        state = new StateOverlay(new TurnReadCache(stateBase));
+        metadata = new StateOverlay(new TurnReadCache(metadataBase));
     }
 
     void checkTurnOpen() {
@@ -114,7 +114,11 @@ final class EventualStore {
 
     /** Replaces the key's value and version unconditionally (callers merge first). */
     void put(int keyspace, byte[] key, Versioned value) {
-        Entry old = entry(keyspace, key);
+        put(keyspace, key, value, entry(keyspace, key));
+    }
+
+    /** As {@link #put(int, byte[], Versioned)}, where the caller read {@code old} this turn. */
+    void put(int keyspace, byte[] key, Versioned value, Entry old) {
         int bucket = EventualLayout.bucketOf(keyspace, key);
         if (old != null && !old.tombstone()) {
             digests[bucket] ^= EventualLayout.entryDigest(keyspace, key, old.version());
@@ -215,8 +219,8 @@ final class EventualStore {
         metadata.put(key, value);
     }
 
-    void deleteMetadataRange(byte[] from, byte[] toExclusive) {
-        metadata.deleteRange(from, toExclusive);
+    void deleteMetadata(byte[] key) {
+        metadata.delete(key);
     }
 
     StateCursor scanMetadata(byte[] from, byte[] toExclusive) {

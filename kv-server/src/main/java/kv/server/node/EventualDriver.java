@@ -48,6 +48,11 @@ public final class EventualDriver implements EventualPath {
     private final Thread thread;
     private PeerTransport transport;
     private long requestId;
+    /** A turn was written without a sync since the last sync. */
+    private boolean unsyncedWrites;
+    /** Replies of the last synced turn, and how long its sync took (see gatherGroup). */
+    private int groupExpected;
+    private long groupWaitNanos;
     private volatile boolean running = true;
 
     public EventualDriver(EventualConfig config, int[] nodeIdByIndex, RocksEventualStore store,
@@ -108,6 +113,7 @@ public final class EventualDriver implements EventualPath {
         while (running) {
             try {
                 inbound.drainInto(drained, nextTickNanos - clock.monotonicNanos());
+                gatherGroup(drained);
             } catch (InterruptedException e) {
                 break;
             }
@@ -124,6 +130,25 @@ public final class EventualDriver implements EventualPath {
             callback.onReply(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
         }
         waiting.clear();
+    }
+
+    /**
+     * Group commit across connections: after a synced turn answered n clients, waits (bounded by
+     * {@link Limits#EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX} and by that sync's duration) until
+     * about n inputs are here. Without it, the clients answered after a sync come back during
+     * the next turn's sync and the writers split into two halves, each with its own fsync.
+     */
+    private void gatherGroup(List<Input> drained) throws InterruptedException {
+        int expected = groupExpected;
+        groupExpected = 0;
+        if (expected <= drained.size()) return;
+        long deadline = clock.monotonicNanos() + Math.min(groupWaitNanos,
+                TimeUnit.MICROSECONDS.toNanos(Limits.EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX));
+        while (drained.size() < expected && drained.size() < Limits.INBOUND_DRAIN_COUNT_MAX) {
+            long leftNanos = deadline - clock.monotonicNanos();
+            if (leftNanos <= 0) return;
+            inbound.drainInto(drained, leftNanos);
+        }
     }
 
     private void handle(Input input) {
@@ -146,7 +171,7 @@ public final class EventualDriver implements EventualPath {
     /** Persist, then send, then answer (a reply never precedes the durable write). */
     private void processReady() {
         EventualReady ready = replica.ready();
-        store.write(ready.stateWrites(), ready.metadataWrites(), fsync);
+        persist(ready);
         if (transport != null) {
             for (EventualReady.OutboundMessage message : ready.messagesToSend()) {
                 transport.send(nodeIdByIndex[message.toNodeIndex()], message.frameType(), message.body());
@@ -158,6 +183,23 @@ public final class EventualDriver implements EventualPath {
             if (callback != null) callback.onReply(reply.reply());
         }
         replica.advance();
+    }
+
+    /** Writes the turn; syncs only what it acknowledges as durable (EventualReady#mustSync). */
+    private void persist(EventualReady ready) {
+        boolean sync = fsync && ready.mustSync();
+        long startNanos = clock.monotonicNanos();
+        if (ready.mustPersist()) {
+            store.write(ready.stateWrites(), ready.metadataWrites(), sync);
+            unsyncedWrites = fsync && !sync;
+        } else if (sync && unsyncedWrites) {
+            store.syncWal();
+            unsyncedWrites = false;
+        }
+        if (sync) {
+            groupExpected = ready.repliesToSend().size();
+            groupWaitNanos = clock.monotonicNanos() - startNanos;
+        }
     }
 
     @Override

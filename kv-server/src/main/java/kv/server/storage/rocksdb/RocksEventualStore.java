@@ -73,6 +73,16 @@ public final class RocksEventualStore {
         }
     }
 
+    /** Syncs the write-ahead log: earlier unsynced writes become durable. A failure halts. */
+    public void syncWal() {
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            throw new StorageFailure("eventual log sync failed: " + e.getMessage() + "; the node "
+                    + "stops rather than acknowledge a write that may not be durable", e);
+        }
+    }
+
     private static void add(WriteBatch batch, ColumnFamilyHandle family, StateWrites writes)
             throws RocksDBException {
         for (StateWrites.Op op : writes.ops()) {
