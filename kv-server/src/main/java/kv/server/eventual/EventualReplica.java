@@ -87,6 +87,15 @@ public final class EventualReplica {
         return stats;
     }
 
+    /**
+     * The XOR over this replica's live keys of {@code keyspace} of a hash of (key, version):
+     * two replicas holding the same values (same versions) have the same digest. Tombstones
+     * and absent keys read alike, so they do not count.
+     */
+    public long keyspaceDigest(int keyspace) {
+        return store.keyspaceDigest(keyspace);
+    }
+
     /** The key's value and version here; a tombstone at {@link Version#ZERO} if unknown. */
     public Versioned valueOf(int keyspace, byte[] key) {
         return store.read(keyspace, key);
@@ -282,6 +291,7 @@ public final class EventualReplica {
         replication.retryExpired(nowNanos);
         replication.truncate(oldestPendingSeq(), nowNanos);
         replication.dropSettledTombstones(nowNanos);
+        replication.refreshLag(clock.wallMillis());
         antiEntropy.tick(nowNanos);
         collectTombstones();
     }

@@ -31,6 +31,8 @@ final class EventualStore {
     private StateOverlay metadata;
     private boolean turnOpen = true;
     private final long[] digests = new long[Limits.EVENTUAL_DIGEST_BUCKETS_COUNT];
+    /** The same XOR per keyspace: equal on two replicas when they hold the same live versions. */
+    private final long[] keyspaceDigests = new long[Limits.KEYSPACES_COUNT_MAX];
 
     EventualStore(StateReader stateBase, StateReader metadataBase) {
         this.stateBase = stateBase;
@@ -48,9 +50,11 @@ final class EventualStore {
                 Entry entry = decodeEntry(cursor.value());
                 if (entry.tombstone()) continue;
                 int bucket = ((versionKey[1] & 0xff) << 8) | (versionKey[2] & 0xff);
+                int keyspace = versionKey[3] & 0xff;
                 byte[] key = java.util.Arrays.copyOfRange(versionKey, 4, versionKey.length);
-                digests[bucket] ^= EventualLayout.entryDigest(versionKey[3] & 0xff, key,
-                        entry.version());
+                long entryDigest = EventualLayout.entryDigest(keyspace, key, entry.version());
+                digests[bucket] ^= entryDigest;
+                keyspaceDigests[keyspace] ^= entryDigest;
             }
         }
     }
@@ -121,7 +125,9 @@ final class EventualStore {
     void put(int keyspace, byte[] key, Versioned value, Entry old) {
         int bucket = EventualLayout.bucketOf(keyspace, key);
         if (old != null && !old.tombstone()) {
-            digests[bucket] ^= EventualLayout.entryDigest(keyspace, key, old.version());
+            long oldDigest = EventualLayout.entryDigest(keyspace, key, old.version());
+            digests[bucket] ^= oldDigest;
+            keyspaceDigests[keyspace] ^= oldDigest;
         }
         if (old != null && old.tombstone()) {
             metadata.delete(EventualLayout.tombstone(old.version(), keyspace, key));
@@ -132,7 +138,9 @@ final class EventualStore {
         if (value.isTombstone()) {
             metadata.put(EventualLayout.tombstone(value.version(), keyspace, key), new byte[0]);
         } else {
-            digests[bucket] ^= EventualLayout.entryDigest(keyspace, key, value.version());
+            long newDigest = EventualLayout.entryDigest(keyspace, key, value.version());
+            digests[bucket] ^= newDigest;
+            keyspaceDigests[keyspace] ^= newDigest;
         }
     }
 
@@ -147,6 +155,10 @@ final class EventualStore {
 
     long[] digests() {
         return digests.clone();
+    }
+
+    long keyspaceDigest(int keyspace) {
+        return keyspaceDigests[keyspace];
     }
 
     /**
@@ -213,6 +225,10 @@ final class EventualStore {
 
     void putLong(byte[] key, long value) {
         metadata.put(key, Bytes.ofLong(value));
+    }
+
+    byte[] getMetadata(byte[] key) {
+        return metadata.get(key);
     }
 
     void putMetadata(byte[] key, byte[] value) {

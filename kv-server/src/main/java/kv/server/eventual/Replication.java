@@ -336,6 +336,25 @@ final class Replication {
         settling.add(new KeyVersion(keyspace, key, version, true), dueNanos);
     }
 
+    /** Refreshes each peer's lag in {@link EventualStats}: entries, and the oldest one's age. */
+    void refreshLag(long wallMillis) {
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            long entries = config.isPeer(peer) ? lastSeq - ackedSeq[peer] : 0;
+            stats.peerLagEntries[peer] = entries;
+            stats.peerLagMillis[peer] = entries == 0 ? 0
+                    : Math.max(0, wallMillis - Hlc.physicalMillis(loggedTimestamp(ackedSeq[peer]
+                            + 1)));
+        }
+    }
+
+    /** The version timestamp logged at {@code seq} (in memory, else one read of the log). */
+    private long loggedTimestamp(long seq) {
+        if (tail.holds(seq)) return tail.get(seq).value().version().timestamp();
+        byte[] entry = store.getMetadata(EventualLayout.log(seq));
+        Assert.that(entry != null, "update log position %d missing (first %d)", seq, firstSeq);
+        return Bytes.getLong(entry, 1);
+    }
+
     /** Drops the acknowledged tombstones that settled. */
     void dropSettledTombstones(long nowNanos) {
         settling.dropDue(nowNanos, store, stats);

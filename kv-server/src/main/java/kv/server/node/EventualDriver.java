@@ -44,6 +44,7 @@ public final class EventualDriver implements EventualPath {
     private final boolean fsync;
     private final Clock clock;
     private final int[] nodeIdByIndex;
+    private final int selfIndex;
     private final TreeMap<Long, ReplicatedLog.Callback> waiting = new TreeMap<>();
     private final Thread thread;
     private PeerTransport transport;
@@ -54,6 +55,7 @@ public final class EventualDriver implements EventualPath {
     private int groupExpected;
     private long groupWaitNanos;
     private volatile boolean running = true;
+    private volatile EventualStatus status;
 
     public EventualDriver(EventualConfig config, int[] nodeIdByIndex, RocksEventualStore store,
                           boolean fsync, Clock clock) {
@@ -63,6 +65,22 @@ public final class EventualDriver implements EventualPath {
         this.clock = clock;
         this.replica = new EventualReplica(config, store.state(), store.metadata(), clock);
         this.thread = new Thread(this::run, "node-" + nodeIdByIndex[config.nodeIndex()] + "-eventual");
+        this.selfIndex = config.nodeIndex();
+        publishStatus();
+    }
+
+    /** Counters, lags and digests as of the last tick (INFO eventual, metrics). */
+    public EventualStatus status() {
+        return status;
+    }
+
+    private void publishStatus() {
+        long[] digests = new long[Limits.KEYSPACES_COUNT_MAX];
+        for (int keyspace = 0; keyspace < digests.length; keyspace++) {
+            digests[keyspace] = replica.keyspaceDigest(keyspace);
+        }
+        status = new EventualStatus(replica.stats().copy(), digests, nodeIdByIndex.clone(),
+                selfIndex);
     }
 
     /** Starts the loop; {@code transport} is null on a single node. */
@@ -120,11 +138,13 @@ public final class EventualDriver implements EventualPath {
             for (Input input : drained) handle(input);
             drained.clear();
             long now = clock.monotonicNanos();
-            if (now >= nextTickNanos) {
+            boolean ticked = now >= nextTickNanos;
+            if (ticked) {
                 replica.tick(now);
                 nextTickNanos = now + TICK_NANOS;
             }
             processReady();
+            if (ticked) publishStatus();
         }
         for (ReplicatedLog.Callback callback : waiting.values()) {
             callback.onReply(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));

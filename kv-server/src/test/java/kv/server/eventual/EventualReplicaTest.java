@@ -135,6 +135,67 @@ class EventualReplicaTest {
         assertThat(cluster.get(2, "GET", "k123")).isEqualTo("v123");
         assertThat(cluster.get(2, "GET", "k7")).isNull();
         assertThat(cluster.get(2, "ZRANGE", "z", "0", "-1")).isEqualTo("[a, b]");
+        // Fully repaired: the same live values and versions as the others.
+        long digest = cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE);
+        assertThat(cluster.node(2).replica.keyspaceDigest(TestCluster.KEYSPACE)).isEqualTo(digest);
+        assertThat(cluster.node(1).replica.keyspaceDigest(TestCluster.KEYSPACE)).isEqualTo(digest);
+        long rangesRepaired = 0;
+        for (TestNode node : cluster.nodes) {
+            rangesRepaired += node.replica.stats().antiEntropyRangesRepaired;
+        }
+        assertThat(rangesRepaired).isPositive();
+    }
+
+    @Test
+    void keyspaceDigestsAreEqualExactlyWhenReplicasHoldTheSameValues() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        assertThat(cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE)).isZero();
+        cluster.write(0, Level.ONE, "SET", "a", "1");
+        cluster.write(1, Level.ONE, "HSET", "h", "f", "v");
+        cluster.write(2, Level.ONE, "DEL", "gone");
+        cluster.deliverAll();
+        long digest = cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE);
+        assertThat(digest).isNotZero();
+        for (TestNode node : cluster.nodes) {
+            assertThat(node.replica.keyspaceDigest(TestCluster.KEYSPACE)).isEqualTo(digest);
+            assertThat(node.replica.keyspaceDigest(TestCluster.KEYSPACE + 1)).isZero();
+        }
+        cluster.isolate(2);
+        cluster.write(2, Level.ONE, "SET", "a", "2");
+        assertThat(cluster.node(2).replica.keyspaceDigest(TestCluster.KEYSPACE))
+                .isNotEqualTo(digest);
+        cluster.heal();
+        cluster.advanceMillis(300); // the push is retried
+        long healed = cluster.node(2).replica.keyspaceDigest(TestCluster.KEYSPACE);
+        assertThat(healed).isNotEqualTo(digest);
+        assertThat(cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE)).isEqualTo(healed);
+        // A deleted key counts like an absent one: back to the digest without it.
+        cluster.write(0, Level.ONE, "DEL", "a");
+        cluster.write(1, Level.ONE, "DEL", "h");
+        cluster.deliverAll();
+        for (TestNode node : cluster.nodes) {
+            assertThat(node.replica.keyspaceDigest(TestCluster.KEYSPACE)).isZero();
+        }
+    }
+
+    @Test
+    void lagPerPeerCountsUnacknowledgedEntriesAndTheAgeOfTheOldest() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        cluster.isolate(2);
+        cluster.write(0, Level.ONE, "SET", "a", "1");
+        cluster.advanceMillis(100);
+        cluster.write(0, Level.ONE, "SET", "b", "2");
+        cluster.advanceMillis(50);
+        EventualStats stats = cluster.node(0).replica.stats();
+        assertThat(stats.peerLagEntries[1]).isZero();
+        assertThat(stats.peerLagMillis[1]).isZero();
+        assertThat(stats.peerLagEntries[2]).isEqualTo(2);
+        assertThat(stats.peerLagMillis[2]).isBetween(150L, 160L);
+        assertThat(stats.peerLagEntries[0]).isZero();
+        cluster.heal();
+        cluster.advanceMillis(300);
+        assertThat(stats.peerLagEntries[2]).isZero();
+        assertThat(stats.peerLagMillis[2]).isZero();
     }
 
     @Test
