@@ -42,9 +42,34 @@ public final class Limits {
     public static final int PEER_OUTBOUND_QUEUE_COUNT_MAX = 16_384;
     /** Bytes queued for one peer; beyond this new frames are dropped and counted. */
     public static final int PEER_OUTBOUND_QUEUE_BYTES_MAX = 64 << 20;
-    /** Reconnect backoff to a peer: doubles from min to max, with jitter. */
+    /**
+     * Reconnect backoff to a peer: doubles from min to max, with jitter. The max (plus a
+     * connection attempt in progress) bounds how long a healed link stays unused, since a
+     * partition heals unannounced: 250 ms costs at most four attempts a second to a peer that
+     * is down.
+     */
     public static final int PEER_RECONNECT_BACKOFF_MILLIS_MIN = 50;
-    public static final int PEER_RECONNECT_BACKOFF_MILLIS_MAX = 2_000;
+    public static final int PEER_RECONNECT_BACKOFF_MILLIS_MAX = 250;
+    /**
+     * A connection attempt to a peer gives up after this long. Shorter than the kernel's first
+     * SYN retransmission (1 s), so an attempt made during a partition fails and the next one,
+     * after the backoff, sends a fresh SYN instead of waiting out retransmissions; ample for a
+     * LAN or loopback handshake.
+     */
+    public static final int PEER_CONNECT_TIMEOUT_MILLIS = 500;
+    /**
+     * A peer connection whose sent data stays unacknowledged this long is closed (TCP user
+     * timeout, with epoll) and redialed. Without it a link cut silently (packets dropped) stays
+     * "up" through the partition, and TCP retransmissions back off so far (tens of seconds after a
+     * 30 s partition) that traffic resumes long after the heal.
+     */
+    public static final int PEER_UNACKNOWLEDGED_MILLIS_MAX = 2_000;
+    /**
+     * An accepted peer connection (it only reads) silent this long is probed with TCP keepalive
+     * (epoll), once a second, three times, then closed: a peer that redialed after a cut link
+     * does not leave its old connection open here forever.
+     */
+    public static final int PEER_INBOUND_IDLE_SECONDS_MAX = 5;
     /** Largest state snapshot a node sends to a lagging peer (held in memory while sent). */
     public static final long SNAPSHOT_SIZE_BYTES_MAX = 1L << 30;
     /** A session unused for this many slots expires (log-driven: the same on every replica). */
@@ -149,6 +174,12 @@ public final class Limits {
     public static final int EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX = 1_000;
     /** Acknowledged tombstones waiting to settle before their writer drops them. */
     public static final int EVENTUAL_TOMBSTONES_SETTLING_COUNT_MAX = 65_536;
+    /**
+     * Peer frame bytes the eventual driver takes into one turn (at least one frame): a backlog
+     * of pushes after a partition is merged in turns of about one push each, so acks flow back
+     * steadily and client requests queued behind it wait one short turn, not the whole backlog.
+     */
+    public static final int EVENTUAL_TURN_INBOUND_BYTES_MAX = 1 << 20;
     /** Tombstones one tick may drop, so collecting garbage never stalls the node loop. */
     public static final int EVENTUAL_TOMBSTONE_GC_COUNT_MAX = 1024;
 

@@ -12,6 +12,19 @@ public interface PeerTransport extends AutoCloseable {
     /** Writes out what was queued since the last flush, one syscall per peer where possible. */
     void flush();
 
+    /** True while a link to {@code peerNodeId} is up (frames sent now may arrive). */
+    default boolean connectedTo(int peerNodeId) {
+        return true;
+    }
+
+    /**
+     * How many times the link to {@code peerNodeId} was established (0: never). When it changes,
+     * frames sent on the previous link may be lost: a sender that tracks delivery resends then.
+     */
+    default long linkGeneration(int peerNodeId) {
+        return 0;
+    }
+
     @Override
     void close();
 

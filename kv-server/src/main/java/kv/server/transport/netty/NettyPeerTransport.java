@@ -9,6 +9,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -19,20 +24,20 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import kv.server.Limits;
 import kv.server.transport.Frame;
 import kv.server.transport.PeerAddress;
 import kv.server.transport.PeerTransport;
 import kv.server.transport.TransportMetrics;
 
 /**
- * Peer transport on Netty: one outgoing connection per ordered pair of peers (this node dials
- * each peer; peers dial us for their traffic), length-prefixed CRC32C frames, coalesced flushes,
- * bounded queues, reconnect with backoff. An optional fixed delay emulates network latency (tc
+ * Peer transport on Netty (epoll where available): one outgoing connection per ordered pair of
+ * peers (this node dials each peer; peers dial us for their traffic), length-prefixed CRC32C
+ * frames, coalesced flushes, bounded queues, reconnect with backoff, and a TCP user timeout that
+ * turns a silently cut link into a redial. An optional fixed delay emulates network latency (tc
  * netem is not available on the test machines).
  */
 public final class NettyPeerTransport implements PeerTransport {
-    private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
-
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final PeerLink[] links;
@@ -41,11 +46,13 @@ public final class NettyPeerTransport implements PeerTransport {
 
     public NettyPeerTransport(PeerAddress self, List<PeerAddress> peers, Receiver receiver,
                               TransportMetrics metrics, long delayNanos) throws InterruptedException {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        boolean epoll = Epoll.isAvailable();
+        group = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         accepted = new DefaultChannelGroup(group.next());
-        serverChannel = new ServerBootstrap()
+        ServerBootstrap server = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -66,18 +73,36 @@ public final class NettyPeerTransport implements PeerTransport {
                                 });
                     }
                 })
-                .bind(new InetSocketAddress(self.host(), self.port())).sync().channel();
+                .childOption(ChannelOption.SO_KEEPALIVE, true);
+        if (epoll) {
+            server.childOption(EpollChannelOption.TCP_KEEPIDLE, Limits.PEER_INBOUND_IDLE_SECONDS_MAX)
+                    .childOption(EpollChannelOption.TCP_KEEPINTVL, 1)
+                    .childOption(EpollChannelOption.TCP_KEEPCNT, 3);
+        }
+        serverChannel = server.bind(new InetSocketAddress(self.host(), self.port())).sync().channel();
         Bootstrap client = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Limits.PEER_CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        // Outgoing connections only write; anything read back is ignored.
+                        // Outgoing connections only write; anything read back is ignored. An
+                        // error (a cut link timing out) closes it; PeerLink redials.
+                        ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                ctx.close();
+                            }
+                        });
                     }
                 });
+        // A silently cut link is noticed and redialed (see the limit); NIO cannot set it.
+        if (epoll) {
+            client.option(EpollChannelOption.TCP_USER_TIMEOUT,
+                    Limits.PEER_UNACKNOWLEDGED_MILLIS_MAX);
+        }
         int maxId = 0;
         for (PeerAddress peer : peers) maxId = Math.max(maxId, peer.nodeId());
         links = new PeerLink[maxId + 1];
@@ -94,8 +119,15 @@ public final class NettyPeerTransport implements PeerTransport {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    @Override
     public boolean connectedTo(int peerNodeId) {
         return peerNodeId < links.length && links[peerNodeId] != null && links[peerNodeId].connected();
+    }
+
+    @Override
+    public long linkGeneration(int peerNodeId) {
+        PeerLink link = peerNodeId < links.length ? links[peerNodeId] : null;
+        return link == null ? 0 : link.generation();
     }
 
     @Override

@@ -15,6 +15,8 @@ import kv.server.Limits;
 import kv.server.transport.FrameCodec;
 import kv.server.transport.PeerAddress;
 import kv.server.transport.TransportMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing connection to one peer: a bounded queue of encoded frames, flushed in one write
@@ -22,6 +24,7 @@ import kv.server.transport.TransportMetrics;
  * are dropped (and counted): consensus retransmits what matters.
  */
 final class PeerLink {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
     private final PeerAddress peer;
     private final String selfHost;
     private final int selfNodeId;
@@ -35,6 +38,8 @@ final class PeerLink {
     private volatile Channel channel;
     private volatile boolean closed;
     private int backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
+    /** Connections established so far (see PeerTransport#linkGeneration). */
+    private final AtomicLong generation = new AtomicLong();
 
     PeerLink(PeerAddress peer, String selfHost, int selfNodeId, Bootstrap bootstrap,
              TransportMetrics metrics, long delayNanos) {
@@ -57,6 +62,8 @@ final class PeerLink {
                 scheduleReconnect();
             } else if (done.isSuccess()) {
                 channel = future.channel();
+                LOG.info("node={} link to peer {} up (generation {})", selfNodeId, peer.nodeId(),
+                        generation.incrementAndGet());
                 backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
                 metrics.onConnected(peer.nodeId(), true);
                 channel.closeFuture().addListener(closedFuture -> onDisconnected());
@@ -77,6 +84,7 @@ final class PeerLink {
 
     private void onDisconnected() {
         channel = null;
+        LOG.info("node={} link to peer {} down; redialing", selfNodeId, peer.nodeId());
         metrics.onConnected(peer.nodeId(), false);
         dropQueued();
         scheduleReconnect();
@@ -160,6 +168,10 @@ final class PeerLink {
             metrics.onDropped(peer.nodeId());
         }
         queuedBytes.set(0);
+    }
+
+    long generation() {
+        return generation.get();
     }
 
     boolean connected() {
