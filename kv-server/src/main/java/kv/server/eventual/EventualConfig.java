@@ -10,7 +10,10 @@ import kv.server.Limits;
  *   <li>{@code writeTimeoutNanos}, {@code readTimeoutNanos}: how long a QUORUM or ALL request
  *       waits for replicas before it is answered -UNAVAILABLE. Longer rides out slow peers;
  *       shorter answers sooner in a partition. 1 s is several round trips on a LAN.
- *   <li>{@code pushRetryNanos}: a push batch not acknowledged in this time is sent again.
+ *   <li>{@code pushRetryNanos}: a push batch not acknowledged in this time, with no ack progress
+ *       from that peer either, is sent again. A link that breaks resends at once when it is
+ *       back (EventualReplica#onLink), so this covers frames dropped by a full queue; too short,
+ *       and a peer busy merging a backlog is sent it again and again. 1 s.
  *   <li>{@code pushIntervalNanos}: a peer gets a push at most once per interval, unless a
  *       QUORUM or ALL write waits for it or a full batch is due. Every push costs the peer an
  *       fsync (its ack promises durability), so under load pushing once per turn makes the peers
@@ -61,7 +64,7 @@ public record EventualConfig(
 
     public static EventualConfig defaults(int nodeIndex, int membersMask) {
         return new EventualConfig(nodeIndex, membersMask, 1000 * MILLIS_NANOS,
-                1000 * MILLIS_NANOS, 200 * MILLIS_NANOS, 5 * MILLIS_NANOS, 1000 * MILLIS_NANOS,
+                1000 * MILLIS_NANOS, 1000 * MILLIS_NANOS, 5 * MILLIS_NANOS, 1000 * MILLIS_NANOS,
                 5000 * MILLIS_NANOS, 24L * 3600 * 1000, EventualBrokenVariant.NONE);
     }
 

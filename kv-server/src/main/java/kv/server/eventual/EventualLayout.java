@@ -11,10 +11,13 @@ import kv.server.statemachine.Bytes;
  *   0x01 's'                              last update log position assigned -> seq:8
  *   0x02 peer:1                           peer's acknowledged update log position -> seq:8
  *   0x03 seq:8                            update log entry -> keyspace:1 ts:8 node:1 key
- *   0x04 bucket:2 keyspace:1 key          key version -> ts:8 node:1 tombstone:1
+ *   0x04 bucket:2 keyspace:1 key          key version -> ts:8 node:1 kind:1
  *   0x05 ts:8 node:1 keyspace:1 key       tombstone index in version order (for GC) -> empty
  * </pre>
  * Version records are grouped by digest bucket so anti-entropy lists a bucket with one scan.
+ * Their kind is {@link #KIND_TOMBSTONE}, the live value's type byte (so a merge that replaces a
+ * value need not read the old meta record), or {@link #KIND_LIVE_UNTYPED} (written before types
+ * were recorded: read the meta record).
  */
 final class EventualLayout {
     static final byte TAG_NODE = 0x01;
@@ -25,8 +28,10 @@ final class EventualLayout {
 
     static final byte[] NODE_HLC = {TAG_NODE, 'h'};
     static final byte[] NODE_SEQ = {TAG_NODE, 's'};
-    /** ts:8 node:1 tombstone:1 */
+    /** ts:8 node:1 kind:1 */
     static final int VERSION_RECORD_BYTES = 10;
+    static final byte KIND_LIVE_UNTYPED = 0;
+    static final byte KIND_TOMBSTONE = 1;
 
     private EventualLayout() {}
 
@@ -77,11 +82,11 @@ final class EventualLayout {
         return out;
     }
 
-    static byte[] versionValue(Version version, boolean tombstone) {
+    static byte[] versionValue(Version version, byte kind) {
         byte[] out = new byte[VERSION_RECORD_BYTES];
         Bytes.putLong(out, 0, version.timestamp());
         out[8] = (byte) version.nodeIndex();
-        out[9] = (byte) (tombstone ? 1 : 0);
+        out[9] = kind;
         return out;
     }
 

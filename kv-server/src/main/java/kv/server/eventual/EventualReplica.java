@@ -75,6 +75,7 @@ public final class EventualReplica {
         this.outbox = new Outbox(hlc);
         this.merger = new Merger(config, store, hlc, stats);
         this.replication = new Replication(config, store, outbox, stats);
+        store.listen(replication::onKeyChanged);
         // Request ids start at a clock reading: a reply addressed to a run before a restart
         // cannot match a request of this run.
         long idFirst = hlc.now();
@@ -215,6 +216,17 @@ public final class EventualReplica {
         return pendingWrites.size() + quorumReads.pendingCount();
     }
 
+    /**
+     * The state of the transport's link to peer {@code nodeIndex}: whether it is up, and how many
+     * times it was established. The driver reports it before each turn; without reports every
+     * link counts as up and lost pushes wait for the retry time.
+     */
+    public void onLink(int nodeIndex, boolean up, long generation) {
+        store.checkTurnOpen();
+        Assert.that(config.isPeer(nodeIndex), "link to %d, not a peer", nodeIndex);
+        replication.onLink(nodeIndex, up, generation);
+    }
+
     /** A peer frame of an eventual type ({@link EventualMessageType#isEventual}). */
     public void onMessage(int fromNodeIndex, int frameType, byte[] body) {
         store.checkTurnOpen();
@@ -228,7 +240,9 @@ public final class EventualReplica {
         switch (message.type()) {
             case PUSH -> onPush(fromNodeIndex, (Push) message);
             case PUSH_ACK -> {
-                if (replication.onPushAck(fromNodeIndex, (PushAck) message)) onReplicaProgress();
+                if (replication.onPushAck(fromNodeIndex, (PushAck) message, nowNanos)) {
+                    onReplicaProgress();
+                }
             }
             case REPAIR -> {
                 for (Update update : ((Repair) message).updates()) merger.merge(update);
@@ -335,7 +349,7 @@ public final class EventualReplica {
         store.checkTurnOpen();
         Assert.that(!readyOutstanding, "ready() called twice without advance()");
         // Pacing reads the clock: turns come faster than ticks under load.
-        replication.push(Math.max(nowNanos, clock.monotonicNanos()), !pendingWrites.isEmpty());
+        replication.push(Math.max(nowNanos, clock.monotonicNanos()), oldestPendingSeq());
         replication.persistLastSeq();
         if (hlc.last() != hlcPersisted) {
             // The clock never goes back across a restart, even if the wall clock did.

@@ -21,6 +21,8 @@ public final class EventualStats {
     /** Keys sent or fetched by anti-entropy because two replicas differed. */
     public long antiEntropyKeysRepaired;
     public long pushBatchesSent;
+    /** Values those batches carried (a key whose value a merge replaced is not sent). */
+    public long pushUpdatesSent;
     public long pushBatchesRetried;
     public long messagesRejected;
     public long tombstonesDropped;
@@ -48,6 +50,7 @@ public final class EventualStats {
         copy.antiEntropyRangesRepaired = antiEntropyRangesRepaired;
         copy.antiEntropyKeysRepaired = antiEntropyKeysRepaired;
         copy.pushBatchesSent = pushBatchesSent;
+        copy.pushUpdatesSent = pushUpdatesSent;
         copy.pushBatchesRetried = pushBatchesRetried;
         copy.messagesRejected = messagesRejected;
         copy.tombstonesDropped = tombstonesDropped;

@@ -22,8 +22,24 @@ import kv.server.statemachine.StateWrites;
  * different; range listings carry tombstones, so a stale live value still meets its tombstone.
  */
 final class EventualStore {
-    /** A key's version record. */
-    record Entry(Version version, boolean tombstone) {}
+    /** A key's version record; {@code kind}: see {@link EventualLayout#KIND_TOMBSTONE}. */
+    record Entry(Version version, byte kind) {
+        boolean tombstone() {
+            return kind == EventualLayout.KIND_TOMBSTONE;
+        }
+
+        /** The live value's type byte, or KIND_LIVE_UNTYPED when not recorded. */
+        byte liveType() {
+            return tombstone() ? KeyRecords.ABSENT : kind;
+        }
+    }
+
+    /** Told of every change of a key's version, whatever its cause. */
+    interface KeyChanges {
+        void onKeyChanged(int keyspace, byte[] key);
+    }
+
+    private KeyChanges keyChanges = (keyspace, key) -> { };
 
     private final StateReader stateBase;
     private final StateReader metadataBase;
@@ -37,8 +53,8 @@ final class EventualStore {
     EventualStore(StateReader stateBase, StateReader metadataBase) {
         this.stateBase = stateBase;
         this.metadataBase = metadataBase;
-        this.state = new StateOverlay(new TurnReadCache(stateBase));
-        this.metadata = new StateOverlay(new TurnReadCache(metadataBase));
+        this.state = new StateOverlay(stateBase);
+        this.metadata = new StateOverlay(metadataBase);
         rebuildDigests();
     }
 
@@ -79,8 +95,8 @@ final class EventualStore {
     void startTurn() {
         Assert.that(!turnOpen, "turn started twice");
         turnOpen = true;
-        state = new StateOverlay(new TurnReadCache(stateBase));
-        metadata = new StateOverlay(new TurnReadCache(metadataBase));
+        state = new StateOverlay(stateBase);
+        metadata = new StateOverlay(metadataBase);
     }
 
     void checkTurnOpen() {
@@ -101,7 +117,7 @@ final class EventualStore {
     private static Entry decodeEntry(byte[] raw) {
         Assert.that(raw.length == EventualLayout.VERSION_RECORD_BYTES,
                 "corrupt version record of %d bytes", raw.length);
-        return new Entry(new Version(Bytes.getLong(raw, 0), raw[8] & 0xff), raw[9] == 1);
+        return new Entry(new Version(Bytes.getLong(raw, 0), raw[8] & 0xff), raw[9]);
     }
 
     /** The key's value with its version; a tombstone at ZERO when nothing is known. */
@@ -121,8 +137,13 @@ final class EventualStore {
         put(keyspace, key, value, entry(keyspace, key));
     }
 
+    void listen(KeyChanges listener) {
+        keyChanges = listener;
+    }
+
     /** As {@link #put(int, byte[], Versioned)}, where the caller read {@code old} this turn. */
     void put(int keyspace, byte[] key, Versioned value, Entry old) {
+        keyChanges.onKeyChanged(keyspace, key);
         int bucket = EventualLayout.bucketOf(keyspace, key);
         if (old != null && !old.tombstone()) {
             long oldDigest = EventualLayout.entryDigest(keyspace, key, old.version());
@@ -132,9 +153,11 @@ final class EventualStore {
         if (old != null && old.tombstone()) {
             metadata.delete(EventualLayout.tombstone(old.version(), keyspace, key));
         }
-        KeyRecords.install(state, keyspace, key, value.blob());
-        metadata.put(EventualLayout.version(keyspace, key),
-                EventualLayout.versionValue(value.version(), value.isTombstone()));
+        KeyRecords.install(state, keyspace, key, value.blob(),
+                old == null ? KeyRecords.ABSENT : old.liveType());
+        metadata.put(EventualLayout.version(keyspace, key), EventualLayout.versionValue(
+                value.version(), value.isTombstone() ? EventualLayout.KIND_TOMBSTONE
+                        : KeyRecords.typeOf(value.blob())));
         if (value.isTombstone()) {
             metadata.put(EventualLayout.tombstone(value.version(), keyspace, key), new byte[0]);
         } else {
@@ -150,6 +173,7 @@ final class EventualStore {
         if (entry == null || !entry.tombstone() || !entry.version().equals(version)) return false;
         metadata.delete(EventualLayout.version(keyspace, key));
         metadata.delete(EventualLayout.tombstone(version, keyspace, key));
+        keyChanges.onKeyChanged(keyspace, key);
         return true;
     }
 

@@ -23,9 +23,9 @@ import kv.server.statemachine.StateCursor;
  * {@link Limits#EVENTUAL_LOG_ENTRIES_COUNT_MAX}, its oldest entries are dropped and anti-entropy
  * repairs it instead.
  *
- * <p>The newest entries stay in memory with the values written ({@link PushTail}), so a batch
- * reads only each key's version record (still cached when it goes out in the turn of the write)
- * and the value only if a newer one replaced the logged one. Truncation deletes entries
+ * <p>The newest entries stay in memory with the values written ({@link PushTail}), each knowing
+ * whether its key changed since, so a batch usually reads nothing from the store: a key that
+ * changed has a newer value whose writer pushes it (a later local write has its own position). Truncation deletes entries
  * one by one rather than by range: range tombstones would slow down every read of the column.
  *
  * <p>Acknowledgements count only over a gap-free prefix: an ack for {@code [from, to]} advances
@@ -58,6 +58,12 @@ final class Replication {
     /** Per peer: every position up to this one is merged durably there (or was dropped). */
     private final long[] ackedSeq = new long[Limits.REPLICAS_COUNT_MAX];
     private final long[] sentSeq = new long[Limits.REPLICAS_COUNT_MAX];
+    /** Per peer: whether the link is up (no push is built for a peer that cannot get it). */
+    private final boolean[] linkUp = new boolean[Limits.REPLICAS_COUNT_MAX];
+    /** Per peer: the transport's link generation last seen (a new link may have lost frames). */
+    private final long[] linkGeneration = new long[Limits.REPLICAS_COUNT_MAX];
+    /** Per peer: when its acknowledged position last advanced (pushes resend after silence). */
+    private final long[] ackedNanos = new long[Limits.REPLICAS_COUNT_MAX];
     /** Per peer: when it was last sent a push (paced by {@code pushIntervalNanos}). */
     private final long[] pushedNanos = new long[Limits.REPLICAS_COUNT_MAX];
     private final boolean[] pushedEver = new boolean[Limits.REPLICAS_COUNT_MAX];
@@ -79,6 +85,7 @@ final class Replication {
         this.firstSeq = restoreFirstSeq();
         for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
             inFlight.add(new ArrayDeque<>());
+            linkUp[peer] = true;
             if (!config.isPeer(peer)) continue;
             long acked = store.getLong(EventualLayout.peerAcked(peer), 0);
             ackedSeq[peer] = Math.max(acked, firstSeq - 1);
@@ -97,6 +104,11 @@ final class Replication {
 
     long lastSeq() {
         return lastSeq;
+    }
+
+    /** The key's version changed here (local write, merge, tombstone collected). */
+    void onKeyChanged(int keyspace, byte[] key) {
+        tail.onKeyChanged(keyspace, key);
     }
 
     /** Logs a local write of {@code update}; returns its log position. */
@@ -130,12 +142,14 @@ final class Replication {
 
     /**
      * Sends every peer the batches it is due, within its in-flight window: at most once per push
-     * interval, unless {@code urgent} (a write waits for replicas) or a full batch waits.
+     * interval, unless a write waits for replicas (at {@code keepFromSeq} or later; MAX_VALUE:
+     * none) or a full batch waits.
      */
-    void push(long nowNanos, boolean urgent) {
+    void push(long nowNanos, long keepFromSeq) {
         batchBuilt = null;
+        boolean urgent = keepFromSeq != Long.MAX_VALUE;
         for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
-            if (!config.isPeer(peer) || sentSeq[peer] >= lastSeq) continue;
+            if (!config.isPeer(peer) || !linkUp[peer] || sentSeq[peer] >= lastSeq) continue;
             boolean due = urgent || !pushedEver[peer]
                     || nowNanos - pushedNanos[peer] >= config.pushIntervalNanos()
                     || lastSeq - sentSeq[peer] >= Limits.EVENTUAL_MESSAGE_UPDATES_COUNT_MAX;
@@ -145,9 +159,10 @@ final class Replication {
             ArrayDeque<InFlight> window = inFlight.get(peer);
             while (sentSeq[peer] < lastSeq
                     && window.size() < Limits.EVENTUAL_PUSH_BATCHES_IN_FLIGHT_MAX) {
-                Push batch = nextBatch(sentSeq[peer] + 1);
+                Push batch = nextBatch(sentSeq[peer] + 1, keepFromSeq);
                 outbox.send(peer, batch);
                 stats.pushBatchesSent++;
+                stats.pushUpdatesSent += batch.updates().size();
                 window.addLast(new InFlight(batch.fromSeq(), batch.toSeq(), nowNanos));
                 sentSeq[peer] = batch.toSeq();
             }
@@ -155,31 +170,29 @@ final class Replication {
     }
 
     /** The batch starting at {@code fromSeq}: each key once, bounded size. */
-    private Push nextBatch(long fromSeq) {
+    private Push nextBatch(long fromSeq, long keepFromSeq) {
         if (batchBuilt != null && batchBuilt.fromSeq() == fromSeq) return batchBuilt;
-        batchBuilt = tail.holds(fromSeq) ? nextBatchFromTail(fromSeq) : nextBatchFromLog(fromSeq);
+        batchBuilt = tail.holds(fromSeq) ? nextBatchFromTail(fromSeq, keepFromSeq)
+                : nextBatchFromLog(fromSeq, keepFromSeq);
         return batchBuilt;
     }
 
-    /** From memory: each key's current value, usually the logged one (no value read). */
-    private Push nextBatchFromTail(long fromSeq) {
+    /**
+     * From memory: the logged value of each key not changed since (no store read); a changed
+     * key's entry is skipped, or, while a write waits for this position, its current value read.
+     */
+    private Push nextBatchFromTail(long fromSeq, long keepFromSeq) {
         List<Update> updates = new ArrayList<>();
-        TreeSet<byte[]> seen = new TreeSet<>(Bytes.ORDER);
         long toSeq = fromSeq - 1;
         int sizeBytes = 0;
         for (long seq = fromSeq; seq <= lastSeq; seq++) {
-            Update logged = tail.get(seq);
-            // The key's current value already travels in this batch: the position counts.
-            if (!seen.add(EventualLayout.compound(logged.keyspace(), logged.key()))) {
-                toSeq = seq;
-                continue;
-            }
-            Update update = current(logged);
+            PushTail.Entry logged = tail.get(seq);
+            Update update = !logged.superseded ? logged.update
+                    : seq < keepFromSeq ? null : current(logged.update, false);
             int updateBytes = update == null ? 0 : EventualCodec.updateSizeBytes(update);
             boolean full = updates.size() == Limits.EVENTUAL_MESSAGE_UPDATES_COUNT_MAX
                     || sizeBytes + updateBytes > Limits.EVENTUAL_MESSAGE_SIZE_BYTES_TARGET;
             if (full && !updates.isEmpty()) break;
-            // A collected tombstone leaves nothing to send; the position still counts.
             if (update != null) {
                 updates.add(update);
                 sizeBytes += updateBytes;
@@ -190,20 +203,31 @@ final class Replication {
     }
 
     /**
-     * The key's current value: the logged one unless a newer value replaced it (null: the key's
-     * tombstone was collected). Never an older value than the replica holds now, so a batch
-     * resent late cannot bring back a value older than a tombstone collected since.
+     * What to send for a logged write: the logged value while it is the key's value; null (the
+     * position counts, nothing travels) when the key's tombstone was collected, or when a newer
+     * value replaced it and no write waits for this position ({@code skipSuperseded}): the newer
+     * value's own writer pushes it, and a later local write has its own position. Otherwise the
+     * current value. Never older than what the replica holds now, so a batch resent late cannot
+     * bring back a value older than a tombstone collected since.
      */
-    private Update current(Update logged) {
-        EventualStore.Entry entry = store.entry(logged.keyspace(), logged.key());
-        if (entry == null) return null;
-        if (entry.version().equals(logged.value().version())) return logged;
-        return new Update(logged.keyspace(), logged.key(),
-                store.read(logged.keyspace(), logged.key()));
+    private Update current(Update logged, boolean skipSuperseded) {
+        return current(logged.keyspace(), logged.key(), logged.value().version(), logged,
+                skipSuperseded);
     }
 
-    /** From the log in the store: current values, each key once, bounded size. */
-    private Push nextBatchFromLog(long fromSeq) {
+    /** As {@link #current(Update, boolean)}; {@code logged} may be null (read the value). */
+    private Update current(int keyspace, byte[] key, Version loggedVersion, Update logged,
+                           boolean skipSuperseded) {
+        EventualStore.Entry entry = store.entry(keyspace, key);
+        if (entry == null) return null;
+        boolean superseded = !entry.version().equals(loggedVersion);
+        if (superseded && skipSuperseded) return null;
+        if (!superseded && logged != null) return logged;
+        return new Update(keyspace, key, store.read(keyspace, key));
+    }
+
+    /** From the log in the store: as {@link #nextBatchFromTail}, reading each logged write. */
+    private Push nextBatchFromLog(long fromSeq, long keepFromSeq) {
         List<Update> updates = new ArrayList<>();
         TreeSet<byte[]> seen = new TreeSet<>(Bytes.ORDER);
         long toSeq = fromSeq - 1;
@@ -211,23 +235,25 @@ final class Replication {
         try (StateCursor cursor = store.scanMetadata(EventualLayout.log(fromSeq),
                 EventualLayout.log(lastSeq + 1))) {
             for (; cursor.valid(); cursor.next()) {
+                long seq = EventualLayout.seqOfLog(cursor.key());
                 byte[] entry = cursor.value();
                 int keyspace = entry[0] & 0xff;
                 byte[] key = java.util.Arrays.copyOfRange(entry, 10, entry.length);
-                if (seen.add(EventualLayout.compound(keyspace, key))) {
-                    Versioned value = store.read(keyspace, key);
-                    Update update = new Update(keyspace, key, value);
-                    int updateBytes = EventualCodec.updateSizeBytes(update);
+                byte[] compound = EventualLayout.compound(keyspace, key);
+                if (!seen.contains(compound)) {
+                    Version logged = new Version(Bytes.getLong(entry, 1), entry[9] & 0xff);
+                    Update update = current(keyspace, key, logged, null, seq < keepFromSeq);
+                    int updateBytes = update == null ? 0 : EventualCodec.updateSizeBytes(update);
                     boolean full = updates.size() == Limits.EVENTUAL_MESSAGE_UPDATES_COUNT_MAX
                             || sizeBytes + updateBytes > Limits.EVENTUAL_MESSAGE_SIZE_BYTES_TARGET;
                     if (full && !updates.isEmpty()) break;
-                    // A collected tombstone leaves nothing to send; the position still counts.
-                    if (!value.version().equals(Version.ZERO)) {
+                    if (update != null) {
                         updates.add(update);
+                        seen.add(compound);
                         sizeBytes += updateBytes;
                     }
                 }
-                toSeq = EventualLayout.seqOfLog(cursor.key());
+                toSeq = seq;
             }
         }
         // Positions dropped by the log bound leave a gap that the batch covers all the same.
@@ -235,8 +261,25 @@ final class Replication {
         return new Push(fromSeq, toSeq, updates);
     }
 
-    /** Handles a peer's ack; true if its acknowledged position advanced. */
-    boolean onPushAck(int peer, PushAck ack) {
+    /**
+     * The transport's link to {@code peer}: pushes wait while it is down, and a new link
+     * ({@code generation} changed) resends everything unacknowledged at once, since frames of the
+     * previous link may be lost (no waiting for the retry timeout after a partition heals).
+     */
+    void onLink(int peer, boolean up, long generation) {
+        linkUp[peer] = up;
+        if (generation == linkGeneration[peer]) return;
+        linkGeneration[peer] = generation;
+        if (sentSeq[peer] > ackedSeq[peer] || !inFlight.get(peer).isEmpty()) {
+            inFlight.get(peer).clear();
+            sentSeq[peer] = ackedSeq[peer];
+            pushedEver[peer] = false;
+            stats.pushBatchesRetried++;
+        }
+    }
+
+    /** Handles a peer's ack at {@code nowNanos}; true if its acknowledged position advanced. */
+    boolean onPushAck(int peer, PushAck ack, long nowNanos) {
         ArrayDeque<InFlight> window = inFlight.get(peer);
         for (InFlight batch : window) {
             if (batch.fromSeq == ack.fromSeq() && batch.toSeq == ack.toSeq()) {
@@ -259,17 +302,24 @@ final class Replication {
             }
         }
         if (ackedSeq[peer] == before) return false;
+        ackedNanos[peer] = nowNanos;
         if (sentSeq[peer] < ackedSeq[peer]) sentSeq[peer] = ackedSeq[peer];
         store.putLong(EventualLayout.peerAcked(peer), ackedSeq[peer]);
         return true;
     }
 
-    /** Resends from the acknowledged position to peers whose oldest batch went unanswered. */
+    /**
+     * Resends from the acknowledged position to peers whose oldest batch went unanswered, with no
+     * acknowledgement progress either for the retry time: a peer busy merging a long backlog is
+     * not sent it twice.
+     */
     void retryExpired(long nowNanos) {
         for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
             ArrayDeque<InFlight> window = inFlight.get(peer);
             if (window.isEmpty()) continue;
-            if (nowNanos - window.peekFirst().sentNanos < config.pushRetryNanos()) continue;
+            long quietSinceNanos = window.peekFirst().sentNanos;
+            if (ackedNanos[peer] - quietSinceNanos > 0) quietSinceNanos = ackedNanos[peer];
+            if (nowNanos - quietSinceNanos < config.pushRetryNanos()) continue;
             window.clear();
             sentSeq[peer] = ackedSeq[peer];
             stats.pushBatchesRetried++;
@@ -312,7 +362,7 @@ final class Replication {
         // Positions [firstSeq, fromTailSeq) come from the store, [fromTailSeq, toSeq] from memory.
         long fromTailSeq = Math.min(toSeq + 1, Math.max(firstSeq, tail.firstSeq(toSeq + 1)));
         for (long seq = fromTailSeq; seq <= toSeq; seq++) {
-            Update update = tail.get(seq);
+            Update update = tail.get(seq).update;
             if (update.value().isTombstone()) {
                 settle(update.keyspace(), update.key(), update.value().version(), dueNanos);
             }
@@ -349,7 +399,7 @@ final class Replication {
 
     /** The version timestamp logged at {@code seq} (in memory, else one read of the log). */
     private long loggedTimestamp(long seq) {
-        if (tail.holds(seq)) return tail.get(seq).value().version().timestamp();
+        if (tail.holds(seq)) return tail.get(seq).update.value().version().timestamp();
         byte[] entry = store.getMetadata(EventualLayout.log(seq));
         Assert.that(entry != null, "update log position %d missing (first %d)", seq, firstSeq);
         return Bytes.getLong(entry, 1);

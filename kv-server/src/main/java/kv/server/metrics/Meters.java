@@ -50,6 +50,8 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
     private final ConcurrentHashMap<Integer, Counter> peerDropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Counter> peerSent = new ConcurrentHashMap<>();
     private final Counter corruptFrames;
+    /** The source of the eventual meters, held strongly (see bindEventual). */
+    private Supplier<EventualStatus> eventualStatus;
 
     public Meters(int nodeId) {
         nodeTag = Tags.of("node", Integer.toString(nodeId));
@@ -91,9 +93,14 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
                 .description("Command latency from dispatch to reply").register(registry);
     }
 
-    /** Registers a gauge (RocksDB properties and the like) read at scrape time. */
+    /**
+     * Registers a gauge (RocksDB properties and the like) read at scrape time. Held strongly:
+     * Micrometer keeps a weak reference by default, and a source such as a method reference
+     * that only the gauge holds would be collected, turning the gauge into NaN.
+     */
     public <T> void gauge(String name, String baseUnit, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(name, source, value).baseUnit(baseUnit).tags(nodeTag).register(registry);
+        Gauge.builder(name, source, value).baseUnit(baseUnit).tags(nodeTag).strongReference(true)
+                .register(registry);
     }
 
     public String scrape() {
@@ -171,6 +178,8 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
      * anti-entropy rounds, ranges compared and repaired, read repairs, conflicts resolved.
      */
     public void bindEventual(Supplier<EventualStatus> status) {
+        // Function counters keep only a weak reference to their source: hold it here.
+        eventualStatus = status;
         EventualStatus first = status.get();
         for (int peer = 0; peer < first.nodeIdByIndex().length; peer++) {
             if (peer == first.selfIndex()) continue;
@@ -178,11 +187,12 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
             Tags peerTag = nodeTag.and("peer", Integer.toString(first.nodeIdByIndex()[peer]));
             Gauge.builder("kv.eventual.replication.lag.entries", status,
                             s -> s.get().stats().peerLagEntries[index]).tags(peerTag)
+                    .strongReference(true)
                     .description("Update log entries the peer has not acknowledged")
                     .register(registry);
             Gauge.builder("kv.eventual.replication.lag", status,
                             s -> s.get().stats().peerLagMillis[index] / 1000.0).tags(peerTag)
-                    .baseUnit("seconds")
+                    .baseUnit("seconds").strongReference(true)
                     .description("Age of the oldest update the peer has not acknowledged")
                     .register(registry);
         }
@@ -200,6 +210,7 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
         eventualCounter("kv.eventual.reads", status, e -> e.readsUnavailable, "unavailable");
         eventualCounter("kv.eventual.push.batches", status, e -> e.pushBatchesSent, "sent");
         eventualCounter("kv.eventual.push.batches", status, e -> e.pushBatchesRetried, "retried");
+        eventualCounter("kv.eventual.push.updates", status, e -> e.pushUpdatesSent, null);
         eventualCounter("kv.eventual.tombstones.dropped", status, e -> e.tombstonesDropped, null);
         eventualCounter("kv.eventual.log.overflowed", status, e -> e.logEntriesOverflowed, null);
         eventualCounter("kv.eventual.messages.rejected", status, e -> e.messagesRejected, null);

@@ -38,6 +38,10 @@ public final class EventualDriver implements EventualPath {
 
     private record Inbound(Frame frame) implements Input {}
 
+    /** What an input weighs against {@link Limits#EVENTUAL_TURN_INBOUND_BYTES_MAX}. */
+    private static final java.util.function.ToIntFunction<Input> INPUT_SIZE =
+            input -> input instanceof Inbound inbound ? inbound.frame().body().length : 0;
+
     private final LoopInbox<Input> inbound = new LoopInbox<>();
     private final EventualReplica replica;
     private final RocksEventualStore store;
@@ -130,8 +134,10 @@ public final class EventualDriver implements EventualPath {
         long nextTickNanos = clock.monotonicNanos();
         while (running) {
             try {
-                inbound.drainInto(drained, nextTickNanos - clock.monotonicNanos());
-                gatherGroup(drained);
+                long bytesLeft = Limits.EVENTUAL_TURN_INBOUND_BYTES_MAX - inbound.drainInto(
+                        drained, nextTickNanos - clock.monotonicNanos(), INPUT_SIZE,
+                        Limits.EVENTUAL_TURN_INBOUND_BYTES_MAX);
+                if (bytesLeft > 0) gatherGroup(drained, bytesLeft);
             } catch (InterruptedException e) {
                 break;
             }
@@ -158,16 +164,17 @@ public final class EventualDriver implements EventualPath {
      * about n inputs are here. Without it, the clients answered after a sync come back during
      * the next turn's sync and the writers split into two halves, each with its own fsync.
      */
-    private void gatherGroup(List<Input> drained) throws InterruptedException {
+    private void gatherGroup(List<Input> drained, long bytesLeft) throws InterruptedException {
         int expected = groupExpected;
         groupExpected = 0;
         if (expected <= drained.size()) return;
         long deadline = clock.monotonicNanos() + Math.min(groupWaitNanos,
                 TimeUnit.MICROSECONDS.toNanos(Limits.EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX));
-        while (drained.size() < expected && drained.size() < Limits.INBOUND_DRAIN_COUNT_MAX) {
+        while (drained.size() < expected && drained.size() < Limits.INBOUND_DRAIN_COUNT_MAX
+                && bytesLeft > 0) {
             long leftNanos = deadline - clock.monotonicNanos();
             if (leftNanos <= 0) return;
-            inbound.drainInto(drained, leftNanos);
+            bytesLeft -= inbound.drainInto(drained, leftNanos, INPUT_SIZE, bytesLeft);
         }
     }
 
@@ -190,6 +197,14 @@ public final class EventualDriver implements EventualPath {
 
     /** Persist, then send, then answer (a reply never precedes the durable write). */
     private void processReady() {
+        if (transport != null) {
+            for (int index = 0; index < nodeIdByIndex.length; index++) {
+                if (index == selfIndex) continue;
+                int nodeId = nodeIdByIndex[index];
+                replica.onLink(index, transport.connectedTo(nodeId),
+                        transport.linkGeneration(nodeId));
+            }
+        }
         EventualReady ready = replica.ready();
         persist(ready);
         if (transport != null) {

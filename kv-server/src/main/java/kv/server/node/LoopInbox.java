@@ -3,6 +3,7 @@ package kv.server.node;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import kv.server.Limits;
 
 /**
@@ -30,6 +31,25 @@ final class LoopInbox<T> {
         if (first == null) return;
         out.add(first);
         queue.drainTo(out, room - 1);
+    }
+
+    /**
+     * As {@link #drainInto(List, long)}, but also stops once the inputs taken weigh
+     * {@code sizeBytesLeft} by {@code sizeOf} (the first one is taken whatever it weighs);
+     * returns the bytes taken. Bounds a turn's work by bytes when some inputs are large.
+     */
+    long drainInto(List<T> out, long waitNanos, ToIntFunction<T> sizeOf, long sizeBytesLeft)
+            throws InterruptedException {
+        if (out.size() >= Limits.INBOUND_DRAIN_COUNT_MAX) return 0;
+        T next = waitNanos <= 0 ? queue.poll() : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+        long taken = 0;
+        while (next != null) {
+            out.add(next);
+            taken += sizeOf.applyAsInt(next);
+            if (out.size() >= Limits.INBOUND_DRAIN_COUNT_MAX || taken >= sizeBytesLeft) break;
+            next = queue.poll();
+        }
+        return taken;
     }
 
     /** Waits (bounded) for a loop thread that was told to stop. */

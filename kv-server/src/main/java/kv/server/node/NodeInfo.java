@@ -153,6 +153,9 @@ final class NodeInfo implements InfoSource {
                 .append(stats.antiEntropyRangesRepaired)
                 .append("\r\neventual_anti_entropy_keys_repaired:")
                 .append(stats.antiEntropyKeysRepaired)
+                .append("\r\neventual_push_batches_sent:").append(stats.pushBatchesSent)
+                .append("\r\neventual_push_batches_retried:").append(stats.pushBatchesRetried)
+                .append("\r\neventual_messages_rejected:").append(stats.messagesRejected)
                 .append("\r\neventual_writes_unavailable:").append(stats.writesUnavailable)
                 .append("\r\n").toString();
     }

@@ -118,19 +118,46 @@ public final class KeyRecords {
         return at == blob.length ? null : "trailing bytes";
     }
 
+    /** {@link #install} hint: the key has no records. */
+    public static final byte ABSENT = 1;
+    /** {@link #install} hint: unknown, read the key's meta record. */
+    public static final byte UNKNOWN = 0;
+
+    /** The type byte of a well-formed blob (never {@link #ABSENT} or {@link #UNKNOWN}). */
+    public static byte typeOf(byte[] blob) {
+        return blob[5];
+    }
+
     /**
      * Replaces the key's records with {@code blob} (null: delete the key), keeping the derived
      * records and the keyspace key count right. The blob must have passed {@link #problem}.
      */
     public static void install(StateOverlay overlay, int keyspace, byte[] key, byte[] blob) {
+        install(overlay, keyspace, key, blob, UNKNOWN);
+    }
+
+    /**
+     * As {@link #install(StateOverlay, int, byte[], byte[])}, where the caller knows what the key
+     * holds now ({@code existingType}: {@link #ABSENT}, a type byte of {@link #typeOf}, or
+     * {@link #UNKNOWN}): a known one saves reading the meta record.
+     */
+    public static void install(StateOverlay overlay, int keyspace, byte[] key, byte[] blob,
+                               byte existingType) {
         KeyspaceView current = new KeyspaceView(overlay, overlay, keyspace, 0);
-        KeyspaceView.Meta existing = current.meta(key);
+        KeyspaceView.Meta existing = existingType == UNKNOWN ? current.meta(key)
+                : existingType == ABSENT ? null : new KeyspaceView.Meta(existingType, 0, null);
+        if (kv.server.Assert.VERIFY && existingType != UNKNOWN) {
+            KeyspaceView.Meta stored = current.meta(key);
+            kv.server.Assert.that(existingType == ABSENT ? stored == null
+                    : stored != null && stored.type() == existingType,
+                    "install hint %s disagrees with the meta record", existingType);
+        }
         if (blob == null) {
             if (existing != null) current.deleteUnpositioned(key, existing);
             return;
         }
-        kv.server.Assert.that(problem(blob) == null, "installing a malformed blob: %s",
-                problem(blob));
+        String problem = problem(blob);
+        kv.server.Assert.that(problem == null, "installing a malformed blob: %s", problem);
         // A key that stays present keeps its scan-order record and the key count: only its
         // elements go, and the meta record is overwritten (the common overwrite is one put).
         if (existing != null) current.deleteElements(key, existing);

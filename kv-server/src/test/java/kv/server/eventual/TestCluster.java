@@ -26,9 +26,12 @@ final class TestCluster {
         blocked = new boolean[nodesCount][nodesCount];
         int mask = (1 << nodesCount) - 1;
         for (int i = 0; i < nodesCount; i++) {
-            // Push every turn, so delivering until quiet needs no clock (pacing has its test).
-            EventualConfig config = tweak.apply(EventualConfig.defaults(i, mask)
-                    .withPushIntervalNanos(0));
+            // Push every turn, so delivering until quiet needs no clock (pacing has its test);
+            // no links here to report a reconnect, so lost pushes are resent after 200 ms.
+            EventualConfig defaults = EventualConfig.defaults(i, mask);
+            EventualConfig config = tweak.apply(defaults.withTimings(defaults.writeTimeoutNanos(),
+                    defaults.readTimeoutNanos(), 200 * EventualConfig.MILLIS_NANOS,
+                    defaults.antiEntropyIntervalNanos()).withPushIntervalNanos(0));
             nodes[i] = new TestNode(config, new TestClock(1_700_000_000_000L));
         }
     }
