@@ -7,6 +7,7 @@ import kv.server.Clock;
 import kv.server.Limits;
 import kv.server.command.Command;
 import kv.server.command.CommandFlag;
+import kv.server.command.CommandType;
 import kv.server.command.Reply;
 import kv.server.eventual.EventualMessage.DigestReply;
 import kv.server.eventual.EventualMessage.DigestRequest;
@@ -126,6 +127,10 @@ public final class EventualReplica {
             return;
         }
         Version version = new Version(hlc.now(), config.nodeIndex());
+        if (isPlainSet(command)) {
+            setAtOnce(requestId, command, level, version);
+            return;
+        }
         StateOverlay scratch = new StateOverlay(store.state());
         Reply reply = KeyRecords.execute(command, scratch, scratch, version.timestamp());
         if (reply.isError()) {
@@ -144,6 +149,30 @@ public final class EventualReplica {
             store.put(update.keyspace(), update.key(), update.value());
             seq = replication.append(update);
         }
+        acknowledgeOrWait(requestId, reply, level, seq);
+    }
+
+    /** {@code SET key value} without options: always OK, the new value is known without reads. */
+    private static boolean isPlainSet(Command command) {
+        return command.type() == CommandType.SET && command.args().length == 3;
+    }
+
+    /**
+     * A plain SET without running the command code: the key's new value is the argument, so
+     * the blob is built directly and only the version record is read (by the put). The records
+     * written are those of the general path (KeyRecordsTest compares the blobs).
+     */
+    private void setAtOnce(long requestId, Command command, Level level, Version version) {
+        byte[] key = command.args()[1];
+        Update update = new Update(command.keyspaceIndex(), key, new Versioned(version,
+                KeyRecords.stringBlob(command.args()[2], version.timestamp())));
+        store.put(update.keyspace(), key, update.value());
+        mustSync = true;
+        acknowledgeOrWait(requestId, Reply.OK, level, replication.append(update));
+    }
+
+    /** Answers a write applied here at log position {@code seq} (0: nothing changed). */
+    private void acknowledgeOrWait(long requestId, Reply reply, Level level, long seq) {
         int requiredCount = level.requiredCount(config.replicasCount());
         if (config.brokenVariant() == EventualBrokenVariant.ACK_WITHOUT_REPLICAS) requiredCount = 1;
         if (seq == 0 || requiredCount == 1) {

@@ -58,6 +58,18 @@ public final class KeyRecords {
         return concatBlob(meta, elements, values, count, elementBytes);
     }
 
+    /**
+     * The blob of a string key holding {@code value}, stamped with {@code position}: what
+     * {@link #encode} returns after a plain {@code SET key value} ran at that position.
+     */
+    public static byte[] stringBlob(byte[] value, long position) {
+        byte[] meta = new byte[KeyLayout.META_HEADER_BYTES + value.length];
+        meta[0] = KeyLayout.TYPE_STRING;
+        Bytes.putLong(meta, 1, position);
+        System.arraycopy(value, 0, meta, KeyLayout.META_HEADER_BYTES, value.length);
+        return concatBlob(meta, new byte[0][], new byte[0][], 0, 0);
+    }
+
     private static byte[] concatBlob(byte[] meta, byte[][] elements, byte[][] values, int count,
                                      long elementBytes) {
         long size = FIXED_BYTES + meta.length + elementBytes;

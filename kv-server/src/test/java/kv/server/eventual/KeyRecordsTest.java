@@ -106,4 +106,17 @@ class KeyRecordsTest {
         assertThat(KeyRecords.versionOf(blob)).isEqualTo(77);
         assertThat(KeyRecords.problem(restamped)).isNull();
     }
+
+    @Test
+    void aPlainSetBlobIsWhatTheCommandCodeWrites() {
+        // EventualReplica builds SET key value's blob directly; it must equal the general path's.
+        for (String[] before : new String[][] {{"SET", "k", "old"}, {"HSET", "k", "f", "v"},
+                {"ZADD", "k", "1", "m"}}) {
+            MemoryState state = stateAfter(before, new String[] {"SET", "k", "new value"});
+            byte[] viaCommands = KeyRecords.encode(state, KEYSPACE, bytes("k"));
+            assertThat(KeyRecords.stringBlob(bytes("new value"), 77)).isEqualTo(viaCommands);
+        }
+        assertThat(KeyRecords.stringBlob(new byte[0], 77)).isEqualTo(KeyRecords.encode(
+                stateAfter(new String[] {"SET", "k", ""}), KEYSPACE, bytes("k")));
+    }
 }
