@@ -169,9 +169,11 @@ public final class Limits {
      * Group commit: after a synced turn answered n clients, the eventual driver waits at most
      * this long (and at most as long as that sync took) for about n requests before the next
      * turn, so one fsync covers the clients that just got their answers and those that queued
-     * during the sync, instead of alternating between the two halves.
+     * during the sync, instead of alternating between the two halves. 2 ms rather than 1: on a
+     * loaded machine the answered clients take longer than 1 ms to come back (56 instead of 36
+     * requests per turn, SET@ONE 11.9k -> 14.4k ops/s in one measurement).
      */
-    public static final int EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX = 1_000;
+    public static final int EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX = 2_000;
     /** Acknowledged tombstones waiting to settle before their writer drops them. */
     public static final int EVENTUAL_TOMBSTONES_SETTLING_COUNT_MAX = 65_536;
     /**
