@@ -42,6 +42,19 @@ class EventualPartitionIT {
         }
     }
 
+    /** The cache keyspace's digest from INFO eventual ("eventual_db2:digest=...,name=cache"). */
+    private static String digest(ServerProcess node) throws IOException {
+        try (Resp resp = node.connect()) {
+            String info = new String((byte[]) resp.call("INFO", "eventual"), StandardCharsets.UTF_8);
+            for (String line : info.split("\r\n")) {
+                if (line.startsWith("eventual_db2:digest=")) {
+                    return line.substring("eventual_db2:digest=".length(), line.indexOf(','));
+                }
+            }
+            throw new AssertionError("no digest of keyspace 2 in INFO eventual: " + info);
+        }
+    }
+
     @Test
     void eventualKeyspaceServesEverySideAndConvergesAfterHeal() throws Exception {
         Assumptions.assumeTrue(Firewall.available(),
@@ -76,6 +89,15 @@ class EventualPartitionIT {
             if (!converged) Thread.sleep(100);
         }
         assertThat(converged).as("all replicas converge within %s", CONVERGENCE_DEADLINE).isTrue();
+        // INFO eventual's digest tells identical replicas apart from outside (README).
+        boolean sameDigests = false;
+        while (!sameDigests && System.nanoTime() < deadline) {
+            sameDigests = digest(cluster.node(1)).equals(digest(cluster.node(2)))
+                    && digest(cluster.node(2)).equals(digest(cluster.node(3)));
+            if (!sameDigests) Thread.sleep(100);
+        }
+        assertThat(digest(cluster.node(1))).isNotEqualTo(String.format("%016x", 0));
+        assertThat(sameDigests).as("all replicas show the same digest").isTrue();
         // -CLUSTERDOWN promises "not applied"; -UNKNOWN may take effect later (after "y").
         if (minorityStrongError.startsWith("CLUSTERDOWN")) {
             assertThat(strong(cluster.node(3), "GET", "strong")).isEqualTo("y");
