@@ -240,9 +240,9 @@ public record ServerConfig(
                     + " duration (" + duration + " ms) and the renewal at most half of it");
         }
         // A write may wait one lease for a silent holder; it must stay well within its timeout.
-        if ((long) (duration + guard) * 4 > requestTimeoutMillis) {
+        if ((long) (duration + guard) * 2 > requestTimeoutMillis) {
             throw leaseError(reader, "duration-millis + guard-millis = " + (duration + guard)
-                    + " must be at most a quarter of cluster.request-timeout-millis ("
+                    + " must be at most half of cluster.request-timeout-millis ("
                     + requestTimeoutMillis + "): a write may wait that long for a silent holder");
         }
         return new Leases(enabled.equals("true"), holderIds(reader, leases.get("holders")),

@@ -111,7 +111,7 @@ class ServerConfigTest {
                 .hasMessageContaining("the renewal at most half");
         assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  request-timeout-millis: 1000\n"
                         + "  leases: {duration-millis: 400, guard-millis: 200}\n" + MEMBERS, "t"))
-                .hasMessageContaining("at most a quarter of cluster.request-timeout-millis");
+                .hasMessageContaining("at most half of cluster.request-timeout-millis");
         assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  leases: {period: 1}\n" + MEMBERS, "t"))
                 .hasMessageContaining("unknown key 'leases.period'");
     }
