@@ -403,8 +403,17 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     /** Sends the Ready's messages that may leave before the fsync ({@code early}) or the rest. */
     private void sendMessages(Ready ready, boolean early) {
         boolean any = false;
+        long persistFirst = Long.MAX_VALUE;
+        long persistLast = Long.MIN_VALUE;
+        for (Entry entry : ready.entriesToPersist()) {
+            persistFirst = Math.min(persistFirst, entry.slot());
+            persistLast = Math.max(persistLast, entry.slot());
+        }
         for (Message message : ready.messagesToSend()) {
-            if (mayLeaveBeforeFsync(message.type()) != early) continue;
+            boolean mayLeaveEarly = mayLeaveBeforeFsync(message.type())
+                    || (message instanceof Message.Accepted accepted
+                            && (accepted.slotEnd() <= persistFirst || accepted.slotFirst() > persistLast));
+            if (mayLeaveEarly != early) continue;
             transport.send(nodeIdByIndex[message.to()], MessageCodec.frameType(message.type()),
                     MessageCodec.encode(message));
             any = true;
@@ -413,7 +422,11 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     }
 
     /**
-     * A leader's outbound replication, and lease messages: nothing an acceptor vouches for with
+     * An Accepted may also leave early when none of its slots is in this Ready's writes: its
+     * acceptance is durable since an earlier turn (a reply held back for lease holders and
+     * released now), so making it wait for this turn's fsync only adds latency.
+     *
+     * <p>A leader's outbound replication, and lease messages: nothing an acceptor vouches for with
      * its disk. Lease state lives in memory on purpose (a restarted node starts without grants
      * and gates its acceptances for one lease, QuorumLease), so grants and acknowledgements
      * need not wait for the fsync; this takes one fsync off the path of every leased write.
