@@ -244,12 +244,15 @@ public final class LinearizabilityChecker {
                 out.append("\n      ").append(op);
             }
             out.append("\n    ops overlapping it:");
+            int overlapping = 0;
             for (RegisterOp op : ops) {
                 if (op != blocked && op.invoke() < blocked.response()
                         && op.response() > blocked.invoke()) {
                     out.append("\n      ").append(op);
+                    overlapping++;
                 }
             }
+            if (overlapping == 0) out.append(" none");
             return out.toString();
         }
     }
