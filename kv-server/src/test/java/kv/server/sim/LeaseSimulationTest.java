@@ -113,17 +113,20 @@ class LeaseSimulationTest {
         boolean leaseReadChecker = !"false".equals(System.getProperty("sim.leaseReadChecker"));
         int count = Integer.getInteger("sim.seeds", 100);
         int failed = 0;
+        int historyOpsMax = 0;
         StringBuilder failures = new StringBuilder();
         long started = System.nanoTime();
         for (int i = 0; i < count; i++) {
             SimResult result = Simulator.run(profile.options(SimulationTest.seedBase() + i)
                     .withBrokenVariant(variant).withLeaseReadChecker(leaseReadChecker));
+            historyOpsMax = Math.max(historyOpsMax, result.historyOpsMax());
             if (!result.passed() && ++failed <= 5) {
                 failures.append("\n").append(result.reproduction()).append(": ")
                         .append(SimulationTest.firstLine(result.failure()));
             }
         }
-        System.out.printf("soak %s %s: %d of %d seeds failed in %.1f s%s%n", profile, variant,
-                failed, count, (System.nanoTime() - started) / 1e9, failures);
+        System.out.printf("soak %s %s: %d of %d seeds failed in %.1f s, largest history %d"
+                        + " ops%s%n", profile, variant, failed, count,
+                (System.nanoTime() - started) / 1e9, historyOpsMax, failures);
     }
 }

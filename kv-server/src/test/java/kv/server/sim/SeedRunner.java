@@ -24,6 +24,8 @@ final class SeedRunner {
         long snapshots;
         long localReads;
         long ops;
+        int historyOpsMax;
+        long searchStepsMax;
         double seconds;
         /** CPU time of the simulation threads: wall time on an idle machine is this / cores. */
         double cpuSeconds;
@@ -36,10 +38,13 @@ final class SeedRunner {
             return String.format("sim %s: %d seeds in %.1f s on %d threads, %.1f s CPU;"
                             + " acked=%d chosenSlots=%d crashes=%d corruptReadsDetected=%d"
                             + " snapshotsInstalled=%d localReads=%d linearizability: %d ops in"
-                            + " %d register histories, %d undecided",
+                            + " %d register histories (largest %d ops, longest search %d steps"
+                            + " of %d allowed), %d undecided",
                     name, seedsRun, seconds, threads(), cpuSeconds, acked, chosen,
                     crashes, corruptions, snapshots, localReads, ops,
-                    undecided.historiesCount(), undecided.undecidedCount());
+                    undecided.historiesCount(), historyOpsMax, searchStepsMax,
+                    kv.server.sim.checkers.RegisterHistory.SEARCH_STEPS_MAX,
+                    undecided.undecidedCount());
         }
 
         private synchronized void add(int index, SimResult result) {
@@ -51,6 +56,8 @@ final class SeedRunner {
             snapshots += result.snapshotsInstalledCount();
             localReads += result.localReadsCount();
             ops += result.opsCount();
+            historyOpsMax = Math.max(historyOpsMax, result.historyOpsMax());
+            searchStepsMax = Math.max(searchStepsMax, result.searchStepsMax());
             undecided.add(result.seed(), result.historiesCount(), result.undecidedCount());
             if (!result.passed() && (failureIndex < 0 || index < failureIndex)) {
                 failure = result;

@@ -86,7 +86,7 @@ public enum SimProfile {
                 0.0,
                 random.nextInt(500),
                 2 + random.nextInt(3),
-                random.nextInt(3),
+                1 + random.nextInt(3),
                 WRITER_THINK_TICKS_MIN,
                 20 + random.nextInt(40),
                 1_000_000,

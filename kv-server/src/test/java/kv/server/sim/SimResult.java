@@ -3,13 +3,13 @@ package kv.server.sim;
 /**
  * Outcome of one seed: the first failure (or null), the trace hash, a few counts, and how the
  * linearizability checker fared: registers checked, registers it could not decide within its
- * search budget, operations recorded.
+ * search budget, operations recorded, the largest history and the longest search.
  */
 public record SimResult(SimOptions options, String failure, long traceHash, long eventsCount,
                         long commandsAckedCount, long slotsChosenCount, long crashesCount,
                         long corruptionsDetectedCount, long snapshotsInstalledCount,
                         long localReadsCount, int historiesCount, int undecidedCount,
-                        long opsCount) {
+                        long opsCount, int historyOpsMax, long searchStepsMax) {
     public long seed() {
         return options.seed();
     }

@@ -204,7 +204,7 @@ public final class Simulator {
 
     private SimResult run() {
         String failure = null;
-        RegisterHistory.Summary linearizability = new RegisterHistory.Summary(0, 0, 0, 0);
+        RegisterHistory.Summary linearizability = new RegisterHistory.Summary(0, 0, 0, 0, 0);
         try {
             for (Node node : nodes) start(node);
             for (Client client : clients) schedule(CLIENT_NEXT, ticks(1), -1, client.index);
@@ -231,7 +231,7 @@ public final class Simulator {
                 exactlyOnce.ackedCount(), agreement.chosenCount(), crashesCount,
                 corruptionsDetectedCount, snapshotsInstalledCount, localReadsCount,
                 linearizability.historiesCount(), linearizability.undecidedCount(),
-                history.opsCount());
+                history.opsCount(), linearizability.historyOpsMax(), linearizability.stepsMax());
     }
 
     // ---------------------------------------------------------------- events

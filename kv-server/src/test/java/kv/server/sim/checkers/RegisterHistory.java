@@ -41,8 +41,12 @@ public final class RegisterHistory {
         }
     }
 
-    /** The outcome over every register: how many were decided, and how many operations. */
-    public record Summary(int historiesCount, int undecidedCount, long opsCount, long steps) {}
+    /**
+     * The outcome over every register: how many were decided, how many operations, and the
+     * largest history and search (in ops and steps) for sizing {@link #SEARCH_STEPS_MAX}.
+     */
+    public record Summary(int historiesCount, int undecidedCount, long opsCount,
+                          int historyOpsMax, long stepsMax) {}
 
     private final int keysCount;
     private final ArrayList<Open> ops = new ArrayList<>();
@@ -88,12 +92,14 @@ public final class RegisterHistory {
      */
     public Summary check(long initialValue, long stepsMax) {
         int undecided = 0;
-        long steps = 0;
+        int historyOpsMax = 0;
+        long stepsMaxSeen = 0;
         for (int key = 0; key < keysCount; key++) {
             List<RegisterOp> history = historyOf(key);
             LinearizabilityChecker.Result result =
                     LinearizabilityChecker.check(history, initialValue, stepsMax);
-            steps += result.steps();
+            historyOpsMax = Math.max(historyOpsMax, history.size());
+            stepsMaxSeen = Math.max(stepsMaxSeen, result.steps());
             switch (result.verdict()) {
                 case LINEARIZABLE -> { }
                 case UNKNOWN -> undecided++;
@@ -102,7 +108,7 @@ public final class RegisterHistory {
                         + " below are its last; -Dsim.log=true prints all): " + result.detail());
             }
         }
-        return new Summary(keysCount, undecided, ops.size(), steps);
+        return new Summary(keysCount, undecided, ops.size(), historyOpsMax, stepsMaxSeen);
     }
 
     private List<RegisterOp> historyOf(int key) {
