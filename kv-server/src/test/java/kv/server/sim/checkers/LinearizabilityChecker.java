@@ -31,6 +31,13 @@ public final class LinearizabilityChecker {
     /** The verdict, the entries the search visited and, for a violation, why. */
     public record Result(Verdict verdict, long steps, int opsCount, String detail) {}
 
+    /**
+     * Memory the memo of explored configurations may take (each holds a bit per op): a long
+     * history that spends its whole step budget could otherwise exhaust the heap before it is
+     * declared UNKNOWN. 256 MiB holds 2M configurations of a 1,000-op history.
+     */
+    public static final long EXPLORED_SIZE_BYTES_MAX = 256L << 20;
+
     /** Ops shown around the one that could not be linearized in a violation report. */
     private static final int REPORT_WRITES_BEFORE_COUNT = 4;
 
@@ -41,6 +48,12 @@ public final class LinearizabilityChecker {
      * must be unique and differ from the initial value.
      */
     public static Result check(List<RegisterOp> history, long initialValue, long stepsMax) {
+        return check(history, initialValue, stepsMax, EXPLORED_SIZE_BYTES_MAX);
+    }
+
+    /** As above, with the memo limited to {@code exploredSizeBytesMax}. */
+    public static Result check(List<RegisterOp> history, long initialValue, long stepsMax,
+                               long exploredSizeBytesMax) {
         HashMap<Long, RegisterOp> writerOf = new HashMap<>();
         HashMap<Long, Long> firstReadResponse = new HashMap<>();
         for (RegisterOp op : history) {
@@ -78,7 +91,7 @@ public final class LinearizabilityChecker {
                         readBy, op.invokeMicros(), op.responseMicros(), op.path() + ", unknown"));
             }
         }
-        return new Search(ops, initialValue, stepsMax).run();
+        return new Search(ops, initialValue, stepsMax, exploredSizeBytesMax).run();
     }
 
     private static Result violation(long steps, List<RegisterOp> ops, String detail) {
@@ -90,6 +103,8 @@ public final class LinearizabilityChecker {
         private final List<RegisterOp> ops;
         private final long initialValue;
         private final long stepsMax;
+        /** Configurations the memo may hold within its byte limit. */
+        private final long exploredCountMax;
         private final int head;
         private final int tail;
         private final int[] entryOp;
@@ -105,11 +120,15 @@ public final class LinearizabilityChecker {
         private int blockedOp = -1;
         private long stateAtBest;
 
-        Search(List<RegisterOp> ops, long initialValue, long stepsMax) {
+        Search(List<RegisterOp> ops, long initialValue, long stepsMax,
+               long exploredSizeBytesMax) {
             this.ops = ops;
             this.initialValue = initialValue;
             this.stepsMax = stepsMax;
             int n = ops.size();
+            // A configuration costs its bit set, the state and about 64 bytes of set entry,
+            // record and array headers.
+            this.exploredCountMax = exploredSizeBytesMax / (8L * ((n + 63) / 64) + 8 + 64);
             Integer[] order = new Integer[2 * n];
             for (int e = 0; e < 2 * n; e++) order[e] = e;
             // Entry 2i is op i's call, 2i+1 its return; sort by stamp, calls first on a tie (an
@@ -160,9 +179,10 @@ public final class LinearizabilityChecker {
             long steps = 0;
             int e = next[head];
             while (e != tail) {
-                if (++steps > stepsMax) {
+                if (++steps > stepsMax || explored.size() > exploredCountMax) {
                     return new Result(Verdict.UNKNOWN, steps, n, "search budget of " + stepsMax
-                            + " steps spent with " + depthBest + " of " + n + " ops linearized");
+                            + " steps or " + exploredCountMax + " memoized configurations spent"
+                            + " with " + depthBest + " of " + n + " ops linearized");
                 }
                 int op = entryOp[e];
                 if (entryCall[e]) {

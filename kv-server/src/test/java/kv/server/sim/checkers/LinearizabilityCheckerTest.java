@@ -164,6 +164,15 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
+    void memoFullIsUnknownNotAPass() {
+        for (int i = 1; i <= 12; i++) write(i, i * 10L, 0, 100);
+        read(20, 10, 101, 102);
+        Result tight = LinearizabilityChecker.check(ops, 0, STEPS_MAX, 1_000);
+        assertThat(tight.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(tight.detail()).contains("memoized configurations");
+    }
+
+    @Test
     void longSequentialHistoryIsDecidedInLinearSteps() {
         // Memoization keeps a long but mostly sequential history cheap: steps grow with the
         // number of ops times the overlap, not exponentially.
