@@ -109,8 +109,6 @@ public final class Simulator {
         int key;
         byte[] payload;
         int opId;
-        /** A read that fell back from the local lease path to the log. */
-        boolean logRead;
 
         Client(int index) {
             this.index = index;
@@ -502,7 +500,6 @@ public final class Simulator {
         client.key = random.nextInt(SimCommand.KEYS_COUNT);
         if (client.reading) {
             client.payload = SimCommand.get(client.key);
-            client.logRead = false;
             client.opId = history.invoke(client.key, client.index, false, 0, now,
                     "read at node " + client.target);
             sendRead(client);
@@ -648,7 +645,6 @@ public final class Simulator {
                     readDone(client, true);
                     return;
                 }
-                client.logRead = true;
                 sendRequest(client); // a GET through the log, via the same node
             }
             case REPLY_OK -> {
