@@ -26,6 +26,8 @@ final class SeedRunner {
         long ops;
         int historyOpsMax;
         long searchStepsMax;
+        long unknownWrites;
+        long unknownWritesObserved;
         double seconds;
         /** CPU time of the simulation threads: wall time on an idle machine is this / cores. */
         double cpuSeconds;
@@ -39,12 +41,13 @@ final class SeedRunner {
                             + " acked=%d chosenSlots=%d crashes=%d corruptReadsDetected=%d"
                             + " snapshotsInstalled=%d localReads=%d linearizability: %d ops in"
                             + " %d register histories (largest %d ops, longest search %d steps"
-                            + " of %d allowed), %d undecided",
+                            + " of %d allowed), %d undecided; %d writes of unknown outcome, %d"
+                            + " of them seen by a read",
                     name, seedsRun, seconds, threads(), cpuSeconds, acked, chosen,
                     crashes, corruptions, snapshots, localReads, ops,
                     undecided.historiesCount(), historyOpsMax, searchStepsMax,
                     kv.server.sim.checkers.RegisterHistory.SEARCH_STEPS_MAX,
-                    undecided.undecidedCount());
+                    undecided.undecidedCount(), unknownWrites, unknownWritesObserved);
         }
 
         private synchronized void add(int index, SimResult result) {
@@ -58,6 +61,8 @@ final class SeedRunner {
             ops += result.opsCount();
             historyOpsMax = Math.max(historyOpsMax, result.historyOpsMax());
             searchStepsMax = Math.max(searchStepsMax, result.searchStepsMax());
+            unknownWrites += result.unknownWritesCount();
+            unknownWritesObserved += result.unknownWritesObservedCount();
             undecided.add(result.seed(), result.historiesCount(), result.undecidedCount());
             if (!result.passed() && (failureIndex < 0 || index < failureIndex)) {
                 failure = result;

@@ -46,8 +46,9 @@ final class SimCommand {
     }
 
     /**
-     * A value no other write of the run uses, readable in reports: the writer's index plus one,
-     * then its sequence in six digits (2000017 is client 1's 17th command).
+     * A value no other write of the run uses, readable in reports: the session (client id) less
+     * 999, then the sequence in six digits (2000017 is client 1's 17th command in its first
+     * session, 1002000003 its 3rd in its second).
      */
     static long uniqueValue(long clientId, long sequence) {
         return (clientId - 999) * SEQUENCES_PER_CLIENT_MAX + sequence;

@@ -50,6 +50,20 @@ public final class Simulator {
     private static final int REPLY_READ = 3;
     /** No valid lease (or the wait ran out): the client reads through the log instead. */
     private static final int REPLY_FORWARD = 4;
+    /**
+     * A writer gives up on a write after this many timeouts and moves on to its next command,
+     * as a real client would: the write may or may not happen later, and the linearizability
+     * checker must allow both (Jepsen's indeterminate operations).
+     */
+    private static final int WRITE_TIMEOUTS_MAX = 3;
+
+    /**
+     * Client ids: the first session of client i is CLIENT_ID_FIRST + i; each session after a
+     * write it gave up on adds CLIENT_ID_STRIDE (a new session starts at sequence 1, so a write
+     * of the old one that lands late is never mistaken for one of the new).
+     */
+    private static final long CLIENT_ID_FIRST = 1000;
+    private static final long CLIENT_ID_STRIDE = 1000;
     /** A read waiting at a node for its lease or its apply gives up after this many ticks. */
     private static final int READ_WAIT_TICKS_MAX = 30;
 
@@ -68,6 +82,8 @@ public final class Simulator {
         long readFloor;
         /** The command's payload (SimCommand), or for a local read the GET naming its key. */
         byte[] payload;
+        /** The session (client id) a request or reply belongs to, with commandSequence. */
+        long clientId;
 
         @Override
         public int compareTo(Event other) {
@@ -84,7 +100,8 @@ public final class Simulator {
         boolean up;
         /** Counts restarts; a tick scheduled by an earlier incarnation is ignored. */
         int incarnation;
-        /** Client requests waiting for their command to apply here: client -> sequence. */
+        /** Client requests waiting for their command to apply here: client -> session, sequence. */
+        final long[] pendingClientId = new long[options.clientsCount() * 2];
         final long[] pendingSequence = new long[options.clientsCount() * 2];
         /** Reads waiting here (WAIT answers), retried after every turn and tick. */
         final java.util.ArrayList<Event> pendingReads = new java.util.ArrayList<>();
@@ -96,7 +113,8 @@ public final class Simulator {
 
     private final class Client {
         final int index;
-        final long clientId;
+        /** The current session; a new one after a write given up on. */
+        long clientId;
         long sequence = 0;
         boolean outstanding;
         int attempt;
@@ -109,10 +127,12 @@ public final class Simulator {
         int key;
         byte[] payload;
         int opId;
+        /** Timeouts of the current command, for {@link #WRITE_TIMEOUTS_MAX}. */
+        int timeouts;
 
         Client(int index) {
             this.index = index;
-            this.clientId = 1000 + index;
+            this.clientId = CLIENT_ID_FIRST + index;
         }
     }
 
@@ -202,7 +222,7 @@ public final class Simulator {
 
     private SimResult run() {
         String failure = null;
-        RegisterHistory.Summary linearizability = new RegisterHistory.Summary(0, 0, 0, 0, 0);
+        RegisterHistory.Summary linearizability = new RegisterHistory.Summary(0, 0, 0, 0, 0, 0, 0);
         try {
             for (Node node : nodes) start(node);
             for (Client client : clients) schedule(CLIENT_NEXT, ticks(1), -1, client.index);
@@ -229,7 +249,9 @@ public final class Simulator {
                 exactlyOnce.ackedCount(), agreement.chosenCount(), crashesCount,
                 corruptionsDetectedCount, snapshotsInstalledCount, localReadsCount,
                 linearizability.historiesCount(), linearizability.undecidedCount(),
-                history.opsCount(), linearizability.historyOpsMax(), linearizability.stepsMax());
+                history.opsCount(), linearizability.historyOpsMax(), linearizability.stepsMax(),
+                linearizability.unknownWritesCount(),
+                linearizability.unknownWritesObservedCount());
     }
 
     // ---------------------------------------------------------------- events
@@ -410,10 +432,10 @@ public final class Simulator {
             case DUPLICATE -> result = machine.sessions.lastResult(clientId);
             case STALE, EXPIRED -> result = null;
         }
-        int client = (int) (clientId - 1000);
-        if (node.pendingSequence[client] != sequence) return;
-        node.pendingSequence[client] = 0;
-        reply(node.index, client, sequence, result == null ? REPLY_ERROR : REPLY_OK, result);
+        int client = clientIndex(clientId);
+        if (!pending(node, client, clientId, sequence)) return;
+        reply(node.index, client, clientId, sequence, result == null ? REPLY_ERROR : REPLY_OK,
+                result);
     }
 
     /**
@@ -422,11 +444,24 @@ public final class Simulator {
      * a retried GET may apply more than once, and whichever answer arrives first is as good.
      */
     private void applyGet(Node node, long clientId, long sequence, byte[] command) {
-        int client = (int) (clientId - 1000);
-        if (node.pendingSequence[client] != sequence) return;
-        node.pendingSequence[client] = 0;
+        int client = clientIndex(clientId);
+        if (!pending(node, client, clientId, sequence)) return;
         long value = node.stateMachine.registers[SimCommand.key(command)];
-        reply(node.index, client, sequence, REPLY_OK, SimStateMachine.valueResult(value));
+        reply(node.index, client, clientId, sequence, REPLY_OK,
+                SimStateMachine.valueResult(value));
+    }
+
+    /** True, and no longer pending, if this node waits to answer that command. */
+    private static boolean pending(Node node, int client, long clientId, long sequence) {
+        if (node.pendingClientId[client] != clientId || node.pendingSequence[client] != sequence) {
+            return false;
+        }
+        node.pendingSequence[client] = 0;
+        return true;
+    }
+
+    private static int clientIndex(long clientId) {
+        return (int) ((clientId - CLIENT_ID_FIRST) % CLIENT_ID_STRIDE);
     }
 
     private void maybeSnapshot(Node node) {
@@ -480,6 +515,7 @@ public final class Simulator {
         node.stateMachine = machine;
         node.up = true;
         java.util.Arrays.fill(node.pendingSequence, 0);
+        java.util.Arrays.fill(node.pendingClientId, 0);
         node.pendingReads.clear();
         applied.onRestored(node.index, machine.appliedBelow, machine.digest);
         node.incarnation++;
@@ -495,6 +531,7 @@ public final class Simulator {
         client.outstanding = true;
         client.firstResult = null;
         client.attempt = 0;
+        client.timeouts = 0;
         client.target = random.nextInt(nodes.length);
         client.reading = client.index >= options.clientsCount();
         client.key = random.nextInt(SimCommand.KEYS_COUNT);
@@ -520,12 +557,14 @@ public final class Simulator {
         client.readFloor = leaseReads.onReadInvoked();
         Event request = schedule(CLIENT_REQUEST, network.delayMicros(), client.target,
                 client.index);
+        request.clientId = client.clientId;
         request.commandSequence = client.sequence;
         request.read = true;
         request.payload = client.payload;
         Event timeout = schedule(CLIENT_TIMEOUT, ticks(options.clientTimeoutTicks()), -1,
                 client.index);
         timeout.attempt = client.attempt;
+        timeout.clientId = client.clientId;
         timeout.commandSequence = client.sequence;
     }
 
@@ -545,10 +584,11 @@ public final class Simulator {
                 long value = node.stateMachine.registers[SimCommand.payloadKey(read.payload)];
                 byte[] versionAndValue = java.nio.ByteBuffer.allocate(16)
                         .putLong(node.stateMachine.writeSlotBelow).putLong(value).array();
-                reply(node.index, read.client, read.commandSequence, REPLY_READ,
+                reply(node.index, read.client, read.clientId, read.commandSequence, REPLY_READ,
                         versionAndValue);
             } else if (check == ReadCheck.FORWARD || read.attempt >= READ_WAIT_TICKS_MAX) {
-                reply(node.index, read.client, read.commandSequence, REPLY_FORWARD, null);
+                reply(node.index, read.client, read.clientId, read.commandSequence,
+                        REPLY_FORWARD, null);
             } else {
                 continue;
             }
@@ -568,11 +608,13 @@ public final class Simulator {
         client.attempt++;
         Event request = schedule(CLIENT_REQUEST, network.delayMicros(), client.target,
                 client.index);
+        request.clientId = client.clientId;
         request.commandSequence = client.sequence;
         request.payload = client.payload;
         Event timeout = schedule(CLIENT_TIMEOUT, ticks(options.clientTimeoutTicks()), -1,
                 client.index);
         timeout.attempt = client.attempt;
+        timeout.clientId = client.clientId;
         timeout.commandSequence = client.sequence;
     }
 
@@ -582,24 +624,31 @@ public final class Simulator {
             onReadRequest(node, event);
             return;
         }
-        byte[] command = ClientCommand.encode(clients[event.client].clientId,
-                event.commandSequence, event.payload);
+        byte[] command = ClientCommand.encode(event.clientId, event.commandSequence,
+                event.payload);
         ProposeResult result = node.replica.propose(command);
         switch (result) {
-            case QUEUED -> node.pendingSequence[event.client] = event.commandSequence;
+            case QUEUED -> {
+                node.pendingClientId[event.client] = event.clientId;
+                node.pendingSequence[event.client] = event.commandSequence;
+            }
             case NOT_LEADER -> {
-                Event reply = reply(node.index, event.client, event.commandSequence,
+                Event reply = reply(node.index, event.client, event.clientId,
+                        event.commandSequence,
                         REPLY_REDIRECT, null);
                 reply.node = node.replica.leaderIndex();
             }
-            case BUSY, TOO_LARGE -> reply(node.index, event.client, event.commandSequence,
+            case BUSY, TOO_LARGE -> reply(node.index, event.client, event.clientId,
+                    event.commandSequence,
                     REPLY_ERROR, null);
         }
         drive(node);
     }
 
-    private Event reply(int node, int client, long sequence, int kind, byte[] result) {
+    private Event reply(int node, int client, long clientId, long sequence, int kind,
+                        byte[] result) {
         Event event = schedule(CLIENT_REPLY, network.delayMicros(), node, client);
+        event.clientId = clientId;
         event.commandSequence = sequence;
         event.replyKind = kind;
         event.result = result;
@@ -607,7 +656,10 @@ public final class Simulator {
     }
 
     private void onClientReply(Client client, Event event) {
-        if (!client.outstanding || event.commandSequence != client.sequence) return;
+        if (!client.outstanding || event.clientId != client.clientId
+                || event.commandSequence != client.sequence) {
+            return;
+        }
         if (client.reading) {
             onReadReply(client, event);
             return;
@@ -678,12 +730,23 @@ public final class Simulator {
     }
 
     private void onClientTimeout(Client client, Event event) {
-        if (clientsStopped || !client.outstanding || event.commandSequence != client.sequence
-                || event.attempt != client.attempt) {
+        if (clientsStopped || !client.outstanding || event.clientId != client.clientId
+                || event.commandSequence != client.sequence || event.attempt != client.attempt) {
             return;
         }
         if (client.reading) {
             readDone(client, true);
+            return;
+        }
+        if (++client.timeouts >= WRITE_TIMEOUTS_MAX) {
+            // Given up: its outcome stays unknown in the history. The next command opens a new
+            // session, since the table answers a session whose first command never applied
+            // with EXPIRED; a late answer of this one names the old session and is ignored.
+            client.outstanding = false;
+            client.clientId += CLIENT_ID_STRIDE;
+            client.sequence = 0;
+            schedule(CLIENT_NEXT, ticks(random.nextInt(options.thinkTicksMax() + 1)), -1,
+                    client.index);
             return;
         }
         client.target = (client.target + 1) % nodes.length;

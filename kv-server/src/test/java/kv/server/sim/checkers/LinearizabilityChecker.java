@@ -28,8 +28,12 @@ import java.util.List;
 public final class LinearizabilityChecker {
     public enum Verdict { LINEARIZABLE, VIOLATION, UNKNOWN }
 
-    /** The verdict, the entries the search visited and, for a violation, why. */
-    public record Result(Verdict verdict, long steps, int opsCount, String detail) {}
+    /**
+     * The verdict, the entries the search visited, the writes of unknown outcome (and how many
+     * of those a read observed, so they had to be placed) and, for a violation, why.
+     */
+    public record Result(Verdict verdict, long steps, int opsCount, int unknownWritesCount,
+                         int unknownWritesObservedCount, String detail) {}
 
     /**
      * Memory the memo of explored configurations may take (each holds a bit per op): a long
@@ -66,6 +70,8 @@ public final class LinearizabilityChecker {
             }
         }
         ArrayList<RegisterOp> ops = new ArrayList<>();
+        int unknownWrites = 0;
+        int unknownWritesObserved = 0;
         for (RegisterOp op : history) {
             if (!op.write()) {
                 if (!op.completed()) continue; // returned nothing: constrains nothing
@@ -85,17 +91,21 @@ public final class LinearizabilityChecker {
             } else if (op.completed()) {
                 ops.add(op);
             } else {
+                unknownWrites++;
                 Long readBy = firstReadResponse.get(op.value());
                 if (readBy == null) continue; // never observed: may never have happened
+                unknownWritesObserved++;
                 ops.add(new RegisterOp(op.id(), op.client(), true, op.value(), op.invoke(),
                         readBy, op.invokeMicros(), op.responseMicros(), op.path() + ", unknown"));
             }
         }
-        return new Search(ops, initialValue, stepsMax, exploredSizeBytesMax).run();
+        Result result = new Search(ops, initialValue, stepsMax, exploredSizeBytesMax).run();
+        return new Result(result.verdict(), result.steps(), result.opsCount(), unknownWrites,
+                unknownWritesObserved, result.detail());
     }
 
     private static Result violation(long steps, List<RegisterOp> ops, String detail) {
-        return new Result(Verdict.VIOLATION, steps, ops.size(), detail);
+        return new Result(Verdict.VIOLATION, steps, ops.size(), 0, 0, detail);
     }
 
     /** The search state: entries in a doubly linked list that lift and unlift in LIFO order. */
@@ -180,7 +190,7 @@ public final class LinearizabilityChecker {
             int e = next[head];
             while (e != tail) {
                 if (++steps > stepsMax || explored.size() > exploredCountMax) {
-                    return new Result(Verdict.UNKNOWN, steps, n, "search budget of " + stepsMax
+                    return new Result(Verdict.UNKNOWN, steps, n, 0, 0, "search budget of " + stepsMax
                             + " steps or " + exploredCountMax + " memoized configurations spent"
                             + " with " + depthBest + " of " + n + " ops linearized");
                 }
@@ -209,7 +219,7 @@ public final class LinearizabilityChecker {
                     blockedOp = op;
                     stateAtBest = state;
                 }
-                if (depth == 0) return new Result(Verdict.VIOLATION, steps, n, describe());
+                if (depth == 0) return new Result(Verdict.VIOLATION, steps, n, 0, 0, describe());
                 depth--;
                 int top = stackOp[depth];
                 state = stackState[depth];
@@ -217,7 +227,7 @@ public final class LinearizabilityChecker {
                 unlift(top);
                 e = next[callEntry[top]];
             }
-            return new Result(Verdict.LINEARIZABLE, steps, n, "");
+            return new Result(Verdict.LINEARIZABLE, steps, n, 0, 0, "");
         }
 
         private void lift(int op) {

@@ -46,7 +46,8 @@ public final class RegisterHistory {
      * largest history and search (in ops and steps) for sizing {@link #SEARCH_STEPS_MAX}.
      */
     public record Summary(int historiesCount, int undecidedCount, long opsCount,
-                          int historyOpsMax, long stepsMax) {}
+                          int historyOpsMax, long stepsMax, int unknownWritesCount,
+                          int unknownWritesObservedCount) {}
 
     private final int keysCount;
     private final ArrayList<Open> ops = new ArrayList<>();
@@ -94,12 +95,16 @@ public final class RegisterHistory {
         int undecided = 0;
         int historyOpsMax = 0;
         long stepsMaxSeen = 0;
+        int unknownWrites = 0;
+        int unknownWritesObserved = 0;
         for (int key = 0; key < keysCount; key++) {
             List<RegisterOp> history = historyOf(key);
             LinearizabilityChecker.Result result =
                     LinearizabilityChecker.check(history, initialValue, stepsMax);
             historyOpsMax = Math.max(historyOpsMax, history.size());
             stepsMaxSeen = Math.max(stepsMaxSeen, result.steps());
+            unknownWrites += result.unknownWritesCount();
+            unknownWritesObserved += result.unknownWritesObservedCount();
             switch (result.verdict()) {
                 case LINEARIZABLE -> { }
                 case UNKNOWN -> undecided++;
@@ -108,7 +113,8 @@ public final class RegisterHistory {
                         + " below are its last; -Dsim.log=true prints all): " + result.detail());
             }
         }
-        return new Summary(keysCount, undecided, ops.size(), historyOpsMax, stepsMaxSeen);
+        return new Summary(keysCount, undecided, ops.size(), historyOpsMax, stepsMaxSeen,
+                unknownWrites, unknownWritesObserved);
     }
 
     private List<RegisterOp> historyOf(int key) {
