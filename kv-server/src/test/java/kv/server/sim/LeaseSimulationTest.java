@@ -58,7 +58,9 @@ class LeaseSimulationTest {
     /**
      * Drift at the bound: holders and grantors that ignore the drift bound read stale once
      * clocks drift by exactly the bound, and the correct implementation passes the very seed
-     * that caught it (the world is not unsafe in itself).
+     * that caught it (the world is not unsafe in itself). It is the drift that bites: in the
+     * same world with drift-free clocks the variant was caught by 0 of 200 seeds, at the bound
+     * by 22 of 200.
      */
     @Test
     void ignoringTheDriftBoundIsCaughtAtTheBound() {
