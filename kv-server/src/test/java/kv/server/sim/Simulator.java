@@ -51,9 +51,9 @@ public final class Simulator {
     /** No valid lease (or the wait ran out): the client reads through the log instead. */
     private static final int REPLY_FORWARD = 4;
     /**
-     * A writer gives up on a write after this many timeouts and moves on to its next command,
-     * as a real client would: the write may or may not happen later, and the linearizability
-     * checker must allow both (Jepsen's indeterminate operations).
+     * A writer gives up on a write after this many timeouts in phase one and moves on to its
+     * next command, as a real client would: the write may or may not happen later, and the
+     * linearizability checker must allow both (Jepsen's indeterminate operations).
      */
     private static final int WRITE_TIMEOUTS_MAX = 3;
 
@@ -738,7 +738,8 @@ public final class Simulator {
             readDone(client, true);
             return;
         }
-        if (++client.timeouts >= WRITE_TIMEOUTS_MAX) {
+        // Only under faults: once healed, the majority must serve the retries (liveness check).
+        if (!healed && ++client.timeouts >= WRITE_TIMEOUTS_MAX) {
             // Given up: its outcome stays unknown in the history. The next command opens a new
             // session, since the table answers a session whose first command never applied
             // with EXPIRED; a late answer of this one names the old session and is ignored.
