@@ -96,7 +96,9 @@ public record SimOptions(
     public String reproduction() {
         StringBuilder out = new StringBuilder("scripts/sim.sh ").append(seed);
         if (profile != SimProfile.SWARM) out.append(" -Dsim.profile=").append(profile);
-        if (brokenVariant != BrokenVariant.NONE) out.append(" -Dsim.variant=").append(brokenVariant);
+        if (brokenVariant != BrokenVariant.NONE) {
+            out.append(" -Dsim.variant=").append(brokenVariant);
+        }
         if (!leaseProfile.leaseReadCheckerOn()) out.append(" -Dsim.leaseReadChecker=false");
         return out.toString();
     }
@@ -108,7 +110,8 @@ public record SimOptions(
                 partitionTicksMax, crashProbabilityPerTick, downTicksMax,
                 crashBeforeSyncProbability, crashAfterSendProbability,
                 crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax,
-                clientsCount, thinkTicksMax, writerThinkTicksMin, clientTimeoutTicks, snapshotIntervalSlots,
+                clientsCount, thinkTicksMax, writerThinkTicksMin, clientTimeoutTicks,
+                snapshotIntervalSlots,
                 batchCommandsCountMax, pipelineSlotsCountMax, electionTimeoutTicksSpread,
                 sessionExpirySlots, phaseOneTicks, phaseTwoTicks, clockDriftAtMax, leaseProfile,
                 profile);
@@ -123,7 +126,8 @@ public record SimOptions(
                 partitionTicksMax, crashProbabilityPerTick, downTicksMax,
                 crashBeforeSyncProbability, crashAfterSendProbability,
                 crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax,
-                clientsCount, thinkTicksMax, writerThinkTicksMin, clientTimeoutTicks, snapshotIntervalSlots,
+                clientsCount, thinkTicksMax, writerThinkTicksMin, clientTimeoutTicks,
+                snapshotIntervalSlots,
                 batchCommandsCountMax, pipelineSlotsCountMax, electionTimeoutTicksSpread,
                 sessionExpirySlots, phaseOneTicks, phaseTwoTicks, driftAtMax, lease, newProfile);
     }

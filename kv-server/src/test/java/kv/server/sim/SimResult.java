@@ -3,8 +3,8 @@ package kv.server.sim;
 /**
  * Outcome of one seed: the first failure (or null), the trace hash, a few counts, and how the
  * linearizability checker fared: registers checked, registers it could not decide within its
- * search budget, operations recorded, the largest history and the longest search, and the writes of unknown
- * outcome (of which a read observed some).
+ * search budget, operations recorded, the largest history, the longest search, and the writes
+ * of unknown outcome (of which a read observed some).
  */
 public record SimResult(SimOptions options, String failure, long traceHash, long eventsCount,
                         long commandsAckedCount, long slotsChosenCount, long crashesCount,

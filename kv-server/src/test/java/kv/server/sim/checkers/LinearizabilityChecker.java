@@ -190,9 +190,10 @@ public final class LinearizabilityChecker {
             int e = next[head];
             while (e != tail) {
                 if (++steps > stepsMax || explored.size() > exploredCountMax) {
-                    return new Result(Verdict.UNKNOWN, steps, n, 0, 0, "search budget of " + stepsMax
-                            + " steps or " + exploredCountMax + " memoized configurations spent"
-                            + " with " + depthBest + " of " + n + " ops linearized");
+                    return new Result(Verdict.UNKNOWN, steps, n, 0, 0, "search budget of "
+                            + stepsMax + " steps or " + exploredCountMax + " memoized"
+                            + " configurations spent with " + depthBest + " of " + n
+                            + " ops linearized");
                 }
                 int op = entryOp[e];
                 if (entryCall[e]) {

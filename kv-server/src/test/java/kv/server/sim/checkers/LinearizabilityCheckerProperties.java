@@ -21,7 +21,7 @@ import net.jqwik.api.Provide;
 class LinearizabilityCheckerProperties {
     private static final int OPS_COUNT_MAX = 7;
 
-    /** A generated op: write of a fresh value, or read of the value of write #readOf (0: initial). */
+    /** A generated op: a write of a fresh value, or a read of write #readOf's (0: initial). */
     record Spec(boolean write, int readOf, long invoke, long duration, boolean unknown) {}
 
     @Provide
