@@ -37,6 +37,11 @@ final class TestCluster {
     }
 
     TestCluster(int count, long seed, BrokenVariant variant) {
+        this(count, seed, variant, null);
+    }
+
+    /** With {@code lease} (null for none) as every replica's quorum-lease configuration. */
+    TestCluster(int count, long seed, BrokenVariant variant, LeaseConfigFactory lease) {
         membersMask = Quorum.firstMembers(count);
         random = new SplittableRandom(seed);
         replicas = new Replica[count];
@@ -46,11 +51,17 @@ final class TestCluster {
         installed = new Snapshot[count];
         for (int i = 0; i < count; i++) {
             configs[i] = ReplicaConfig.defaults(i, membersMask).withBrokenVariant(variant);
+            if (lease != null) configs[i] = configs[i].withLease(lease.config(membersMask));
             durable[i] = new Durable();
             applied.add(new ArrayList<>());
             replicas[i] = new Replica(configs[i], DurableState.empty(membersMask), log(),
                     new SplittableRandom(random.nextLong()));
         }
+    }
+
+    /** Builds the lease configuration once the members are known. */
+    interface LeaseConfigFactory {
+        kv.server.lease.LeaseConfig config(int membersMask);
     }
 
     void configure(int node, ReplicaConfig config) {
