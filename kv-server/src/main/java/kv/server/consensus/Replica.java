@@ -42,6 +42,11 @@ public final class Replica {
     private final SlotLog slots;
     private long snapshotBelow;
     private long chosenBelow;
+    /**
+     * The slot end this replica had accepted when it started: slots it accepted in an earlier
+     * life whose keys its driver no longer tracks, so no local read before they are applied.
+     */
+    private final long acceptedBelowAtStart;
     /** Leader: the chosenBelow its last Accept or Heartbeat to every peer carried. */
     private long chosenAnnouncedBelow;
     private long appliedBelow;
@@ -115,6 +120,7 @@ public final class Replica {
         for (long slot = snapshotBelow; slot < chosen; slot++) slots.markChosen(slot);
         this.chosenBelow = chosen;
         this.appliedBelow = restored.appliedBelow();
+        this.acceptedBelowAtStart = slots.slotEnd();
         this.electionTimeoutTicks = randomElectionTimeout();
         if (config.lease().enabled()) {
             this.lease = new QuorumLease(config.lease(), nodeIndex,
@@ -769,7 +775,8 @@ public final class Replica {
         if (lease == null || !lease.config().holds(nodeIndex)) return ReadCheck.FORWARD;
         if (ticksCount >= lease.validUntil(membersMask)) return ReadCheck.FORWARD;
         if (config.brokenVariant() == BrokenVariant.LEASE_READ_UNAPPLIED) return ReadCheck.LOCAL_OK;
-        if (appliedBelow < lease.slotRequiredBelow() || snapshotToInstall != null) {
+        if (appliedBelow < lease.slotRequiredBelow() || appliedBelow < acceptedBelowAtStart
+                || snapshotToInstall != null) {
             return ReadCheck.WAIT_APPLY;
         }
         return ReadCheck.LOCAL_OK;

@@ -8,6 +8,7 @@ import kv.server.command.Command;
 import kv.server.command.Reply;
 import kv.server.consensus.Entry;
 import kv.server.consensus.Replica;
+import kv.server.lease.PendingWriteKeys;
 import kv.server.lease.ReadCheck;
 import kv.server.log.ReadPath;
 
@@ -48,7 +49,7 @@ final class LeaseReads {
     private final Replica replica;
     private final ReadPath local;
     private final long tickNanos;
-    private final PendingWriteKeys pendingKeys = new PendingWriteKeys();
+    private final PendingWriteKeys pendingKeys = new PendingWriteKeys(PendingWriteKeys.COMMANDS);
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     /** Local reads are allowed while monotonic time is below this; Long.MIN_VALUE: closed. */
     private volatile long openUntilNanos = CLOSED;

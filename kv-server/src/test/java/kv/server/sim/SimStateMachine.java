@@ -14,8 +14,8 @@ final class SimStateMachine implements Snapshotter {
     final SessionTable sessions;
     long digest;
     long appliedBelow;
-    /** Version of the state as one register: the end of the last slot that changed it. */
-    long writeSlotBelow;
+    /** Version of each register: the end of the last slot that wrote it (0: never written). */
+    final long[] writeSlotBelow = new long[SimCommand.KEYS_COUNT];
     /** The registers clients SET and GET ({@link SimCommand}); 0 until first written. */
     final long[] registers = new long[SimCommand.KEYS_COUNT];
 
@@ -40,7 +40,7 @@ final class SimStateMachine implements Snapshotter {
         digest = mix(mix(mix(digest, clientId), sequence), slot * 1_000_003L + index);
         digest = mix(digest, key * 31L + value);
         registers[key] = value;
-        writeSlotBelow = slot + 1;
+        writeSlotBelow[key] = slot + 1;
     }
 
     /** What a GET answers: the register's value, 8 bytes. */
@@ -64,8 +64,9 @@ final class SimStateMachine implements Snapshotter {
                     + appliedBelow);
         }
         byte[] table = sessions.encode();
-        ByteBuffer data = ByteBuffer.allocate(24 + 8 * registers.length + table.length)
-                .putLong(digest).putLong(appliedBelow).putLong(writeSlotBelow);
+        ByteBuffer data = ByteBuffer.allocate(16 + 16 * registers.length + table.length)
+                .putLong(digest).putLong(appliedBelow);
+        for (long version : writeSlotBelow) data.putLong(version);
         for (long value : registers) data.putLong(value);
         data.put(table);
         return new Snapshot(appliedBelow, membersMask, data.array());
@@ -76,7 +77,7 @@ final class SimStateMachine implements Snapshotter {
         ByteBuffer in = ByteBuffer.wrap(snapshot.data());
         digest = in.getLong();
         appliedBelow = in.getLong();
-        writeSlotBelow = in.getLong();
+        for (int key = 0; key < writeSlotBelow.length; key++) writeSlotBelow[key] = in.getLong();
         for (int key = 0; key < registers.length; key++) registers[key] = in.getLong();
         sessions.decode(in);
         if (appliedBelow != snapshot.slotBelow()) {

@@ -22,6 +22,7 @@ import kv.server.sim.checkers.DurabilityChecker;
 import kv.server.sim.checkers.ExactlyOnceChecker;
 import kv.server.sim.checkers.LeaseReadChecker;
 import kv.server.sim.checkers.RegisterHistory;
+import kv.server.lease.PendingWriteKeys;
 import kv.server.lease.ReadCheck;
 
 /**
@@ -97,6 +98,8 @@ public final class Simulator {
         final SimDisk disk = new SimDisk();
         Replica replica;
         SimStateMachine stateMachine;
+        /** Keys of slots accepted here and not applied: reads of them wait (as in ConsensusLog). */
+        PendingWriteKeys pendingKeys;
         boolean up;
         /** Counts restarts; a tick scheduled by an earlier incarnation is ignored. */
         int incarnation;
@@ -147,7 +150,7 @@ public final class Simulator {
     private final AgreementChecker agreement;
     private final AppliedChecker applied;
     private final ExactlyOnceChecker exactlyOnce;
-    private final LeaseReadChecker leaseReads = new LeaseReadChecker();
+    private final LeaseReadChecker leaseReads = new LeaseReadChecker(SimCommand.KEYS_COUNT);
     /** Every SET and GET the clients issued, judged for linearizability at the end. */
     private final RegisterHistory history = new RegisterHistory(SimCommand.KEYS_COUNT);
     private long localReadsCount;
@@ -325,6 +328,8 @@ public final class Simulator {
         for (int turn = 0; node.up && node.replica.hasReady(); turn++) {
             if (turn > 64) throw new IllegalStateException("node " + node.index + " never quiet");
             Ready ready = node.replica.ready();
+            // Before anything of this turn leaves, as the node loop does (LeaseReads).
+            for (Entry entry : ready.entriesToPersist()) node.pendingKeys.onAccepted(entry);
             if (ready.mustPersist()) {
                 node.disk.write(ready);
                 if (!healed && options.crashBeforeSyncProbability() > 0
@@ -359,6 +364,7 @@ public final class Simulator {
                 if (snapshot != null) node.replica.sendSnapshot(peer, snapshot);
             }
             node.replica.advance(ready);
+            node.pendingKeys.appliedBelow(node.replica.appliedBelow());
             maybeSnapshot(node);
         }
     }
@@ -513,6 +519,7 @@ public final class Simulator {
         node.replica = new Replica(config, loaded.state(), eventLog,
                 new SplittableRandom(random.nextLong()));
         node.stateMachine = machine;
+        node.pendingKeys = new PendingWriteKeys(SIM_WRITE_KEYS);
         node.up = true;
         java.util.Arrays.fill(node.pendingSequence, 0);
         java.util.Arrays.fill(node.pendingClientId, 0);
@@ -554,7 +561,7 @@ public final class Simulator {
      */
     private void sendRead(Client client) {
         client.attempt++;
-        client.readFloor = leaseReads.onReadInvoked();
+        client.readFloor = leaseReads.onReadInvoked(SimCommand.payloadKey(client.payload));
         Event request = schedule(CLIENT_REQUEST, network.delayMicros(), client.target,
                 client.index);
         request.clientId = client.clientId;
@@ -574,16 +581,40 @@ public final class Simulator {
         serveReads(node);
     }
 
+    /**
+     * The production rule (ConsensusLog's LeaseReads): the replica's lease check, then the keys
+     * of accepted-but-unapplied slots here, per key. The broken variant LEASE_READ_PENDING_KEY
+     * skips the per-key wait.
+     */
+    private ReadCheck readCheck(Node node, int key) {
+        ReadCheck check = node.replica.leaseReadCheck();
+        if (check != ReadCheck.LOCAL_OK) return check;
+        if (options.brokenVariant() == kv.server.consensus.BrokenVariant.LEASE_READ_PENDING_KEY) {
+            return check;
+        }
+        return node.pendingKeys.mayReadBucket(key) ? check : ReadCheck.WAIT_WRITE;
+    }
+
+    /** SimCommand SETs write their register (bucket = register); GETs through the log write none. */
+    private static final PendingWriteKeys.WriteKeys SIM_WRITE_KEYS = (encoded, out) -> {
+        if (encoded.length <= kv.server.session.ClientCommand.HEADER_SIZE_BYTES) {
+            out.accept(PendingWriteKeys.ALL_KEYS);
+        } else if (!SimCommand.isGet(encoded)) {
+            out.accept(SimCommand.key(encoded));
+        }
+    };
+
     /** The driver's read path: serve LOCAL_OK now, keep WAIT, give up on FORWARD. */
     private void serveReads(Node node) {
         if (!node.up) return;
         for (int i = 0; i < node.pendingReads.size(); i++) {
             Event read = node.pendingReads.get(i);
-            ReadCheck check = node.replica.readLocal();
+            ReadCheck check = readCheck(node, SimCommand.payloadKey(read.payload));
             if (check == ReadCheck.LOCAL_OK) {
                 long value = node.stateMachine.registers[SimCommand.payloadKey(read.payload)];
                 byte[] versionAndValue = java.nio.ByteBuffer.allocate(16)
-                        .putLong(node.stateMachine.writeSlotBelow).putLong(value).array();
+                        .putLong(node.stateMachine.writeSlotBelow[SimCommand.payloadKey(read.payload)])
+                        .putLong(value).array();
                 reply(node.index, read.client, read.clientId, read.commandSequence, REPLY_READ,
                         versionAndValue);
             } else if (check == ReadCheck.FORWARD || read.attempt >= READ_WAIT_TICKS_MAX) {
@@ -686,8 +717,8 @@ public final class Simulator {
                 long value = result.getLong();
                 localReadsCount++;
                 if (options.leaseProfile().leaseReadCheckerOn()) {
-                    leaseReads.onReadCompleted(client.index, event.node, client.readFloor,
-                            version);
+                    leaseReads.onReadCompleted(client.index, event.node,
+                            SimCommand.payloadKey(client.payload), client.readFloor, version);
                 }
                 history.complete(client.opId, value, now, "local read at node " + event.node);
                 readDone(client, false);
@@ -719,7 +750,7 @@ public final class Simulator {
         long slot = SimStateMachine.resultSlot(result);
         int index = SimStateMachine.resultIndex(result);
         exactlyOnce.onAcked(client.clientId, client.sequence, slot, index);
-        leaseReads.onWriteAcked(slot);
+        leaseReads.onWriteAcked(SimCommand.payloadKey(client.payload), slot);
         history.complete(client.opId, 0, now, "write acked at slot " + slot);
         client.outstanding = false;
         if (healed) client.ackedAfterHealCount++;

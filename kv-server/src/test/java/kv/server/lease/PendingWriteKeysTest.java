@@ -1,4 +1,4 @@
-package kv.server.node;
+package kv.server.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +27,7 @@ class PendingWriteKeysTest {
 
     @Test
     void aPendingWriteBlocksReadsOfItsKeysOnlyUntilApplied() {
-        PendingWriteKeys pending = new PendingWriteKeys();
+        PendingWriteKeys pending = new PendingWriteKeys(PendingWriteKeys.COMMANDS);
         assertThat(pending.mayRead(command(CommandType.GET, 0, "a"))).isTrue();
         pending.onAccepted(slot(5, command(CommandType.SET, 0, "a", "1"),
                 command(CommandType.MSET, 0, "b", "2", "c", "3")));
@@ -47,7 +47,7 @@ class PendingWriteKeysTest {
 
     @Test
     void keylessWritesBlockEveryReadAndReadsThroughTheLogBlockNone() {
-        PendingWriteKeys pending = new PendingWriteKeys();
+        PendingWriteKeys pending = new PendingWriteKeys(PendingWriteKeys.COMMANDS);
         pending.onAccepted(slot(1, command(CommandType.GET, 0, "a")));
         assertThat(pending.mayRead(command(CommandType.GET, 0, "a"))).isTrue();
         pending.onAccepted(slot(2, command(CommandType.FLUSHDB, 0)));
@@ -58,7 +58,7 @@ class PendingWriteKeysTest {
 
     @Test
     void aSlotAcceptedTwiceIsForgottenOnceApplied() {
-        PendingWriteKeys pending = new PendingWriteKeys();
+        PendingWriteKeys pending = new PendingWriteKeys(PendingWriteKeys.COMMANDS);
         pending.onAccepted(slot(7, command(CommandType.SET, 0, "a", "1")));
         pending.onAccepted(slot(7, command(CommandType.SET, 0, "b", "1"))); // a later ballot
         pending.onAccepted(slot(8, command(CommandType.SET, 0, "c", "1")));
@@ -73,7 +73,7 @@ class PendingWriteKeysTest {
 
     @Test
     void noOpsAndMembershipChangesTouchNoKey() {
-        PendingWriteKeys pending = new PendingWriteKeys();
+        PendingWriteKeys pending = new PendingWriteKeys(PendingWriteKeys.COMMANDS);
         pending.onAccepted(new Entry(1, 1, Value.NOOP));
         pending.onAccepted(new Entry(2, 1, Value.config(0b111)));
         assertThat(pending.mayRead(command(CommandType.DBSIZE, 0))).isTrue();

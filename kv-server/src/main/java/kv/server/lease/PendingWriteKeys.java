@@ -1,4 +1,4 @@
-package kv.server.node;
+package kv.server.lease;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -24,10 +24,32 @@ import kv.server.statemachine.Bytes;
  * the applied state. Bucket collisions only make a read wait longer. Commands without key
  * positions (FLUSHDB, EXEC) count against every key.
  */
-final class PendingWriteKeys {
+public final class PendingWriteKeys {
     private static final int BUCKETS_MASK = Limits.LEASE_PENDING_KEY_BUCKETS_COUNT - 1;
     /** Bucket index standing for "every key" (FLUSHDB, transactions). */
-    private static final int ALL_KEYS = -1;
+    public static final int ALL_KEYS = -1;
+
+    /** The key buckets one encoded command of a log value writes ({@link #ALL_KEYS}: all). */
+    public interface WriteKeys {
+        void bucketsOf(byte[] encodedCommand, java.util.function.IntConsumer out);
+    }
+
+    /** The server's commands ({@link CommandCodec}); reads through the log write nothing. */
+    public static final WriteKeys COMMANDS = (encoded, out) -> {
+        for (Command command : CommandCodec.decode(encoded)) {
+            if (command.type().flag == CommandFlag.READ) continue; // a read through the log
+            if (command.type().flag != CommandFlag.WRITE || command.type().firstKeyIndex == 0) {
+                out.accept(ALL_KEYS);
+                continue;
+            }
+            int last = lastKeyIndex(command);
+            for (int i = command.type().firstKeyIndex; i <= last; i += command.type().keyStep) {
+                out.accept(bucket(command.keyspaceIndex(), command.args()[i]));
+            }
+        }
+    };
+
+    private final WriteKeys writeKeys;
 
     private final AtomicIntegerArray countsByBucket =
             new AtomicIntegerArray(Limits.LEASE_PENDING_KEY_BUCKETS_COUNT);
@@ -37,36 +59,33 @@ final class PendingWriteKeys {
     /** Node loop only: the buckets each recorded slot added, oldest first. */
     private final ArrayDeque<long[]> recorded = new ArrayDeque<>();
 
+    public PendingWriteKeys(WriteKeys writeKeys) {
+        this.writeKeys = writeKeys;
+    }
+
     static {
         kv.server.Assert.that(Integer.bitCount(Limits.LEASE_PENDING_KEY_BUCKETS_COUNT) == 1,
                 "bucket count must be a power of two");
     }
 
     /** Node loop: {@code entry} was accepted (persisted) here; its keys count until applied. */
-    void onAccepted(Entry entry) {
+    public void onAccepted(Entry entry) {
         if (entry.value().kind() != ValueKind.COMMANDS) return;
-        int[] buckets = new int[8];
-        int count = 0;
+        int[][] buckets = {new int[8]};
+        int[] count = {0};
         for (byte[] encoded : entry.value().commands()) {
-            for (Command command : CommandCodec.decode(encoded)) {
-                if (command.type().flag == CommandFlag.READ) continue; // a read through the log
-                if (command.type().flag != CommandFlag.WRITE || command.type().firstKeyIndex == 0) {
-                    if (count == buckets.length) buckets = java.util.Arrays.copyOf(buckets, count * 2);
-                    buckets[count++] = ALL_KEYS;
-                    continue;
+            writeKeys.bucketsOf(encoded, bucket -> {
+                if (count[0] == buckets[0].length) {
+                    buckets[0] = java.util.Arrays.copyOf(buckets[0], count[0] * 2);
                 }
-                int last = lastKeyIndex(command);
-                for (int i = command.type().firstKeyIndex; i <= last; i += command.type().keyStep) {
-                    if (count == buckets.length) buckets = java.util.Arrays.copyOf(buckets, count * 2);
-                    buckets[count++] = bucket(command.keyspaceIndex(), command.args()[i]);
-                }
-            }
+                buckets[0][count[0]++] = bucket;
+            });
         }
-        long[] slotAndBuckets = new long[count + 1];
+        long[] slotAndBuckets = new long[count[0] + 1];
         slotAndBuckets[0] = entry.slot();
-        for (int i = 0; i < count; i++) {
-            slotAndBuckets[i + 1] = buckets[i];
-            add(buckets[i], 1);
+        for (int i = 0; i < count[0]; i++) {
+            slotAndBuckets[i + 1] = buckets[0][i];
+            add(buckets[0][i], 1);
         }
         recorded.addLast(slotAndBuckets);
         slotsPending.incrementAndGet();
@@ -76,7 +95,7 @@ final class PendingWriteKeys {
      * Node loop: every slot below {@code slotEnd} is applied (or replaced by a snapshot). A slot
      * accepted twice (a later ballot) was recorded twice and is forgotten twice here.
      */
-    void appliedBelow(long slotEnd) {
+    public void appliedBelow(long slotEnd) {
         // Slots are recorded roughly in order; scan the whole deque only when an old one is left.
         var iterator = recorded.iterator();
         while (iterator.hasNext()) {
@@ -88,8 +107,14 @@ final class PendingWriteKeys {
         }
     }
 
+    /** Any thread: true if no recorded write touches bucket {@code bucket} (or every key). */
+    public boolean mayReadBucket(int bucket) {
+        if (slotsPending.get() == 0) return true;
+        return allKeysPending.get() == 0 && countsByBucket.get(bucket & BUCKETS_MASK) == 0;
+    }
+
     /** Any thread: true if no recorded write touches a key {@code read} reads. */
-    boolean mayRead(Command read) {
+    public boolean mayRead(Command read) {
         if (slotsPending.get() == 0) return true;
         if (allKeysPending.get() != 0 || read.type().firstKeyIndex == 0) return false;
         int last = lastKeyIndex(read);
@@ -99,7 +124,7 @@ final class PendingWriteKeys {
         return true;
     }
 
-    int slotsPendingCount() {
+    public int slotsPendingCount() {
         return (int) slotsPending.get();
     }
 
@@ -113,7 +138,7 @@ final class PendingWriteKeys {
         return last < 0 ? command.args().length + last : Math.min(last, command.args().length - 1);
     }
 
-    static int bucket(int keyspaceIndex, byte[] key) {
+    public static int bucket(int keyspaceIndex, byte[] key) {
         long hash = keyspaceIndex;
         for (byte b : key) hash = hash * 31 + b;
         return (int) Bytes.mix64(hash) & BUCKETS_MASK;
