@@ -19,6 +19,9 @@ final class Call<T> implements Pending.Listener {
     private final KvClient client;
     private final byte[][] command;
     private final boolean write;
+    /** A write in a strong keyspace: runs through a session, retried with the same pair. */
+    private final boolean exactlyOnce;
+    private final Consistency level;
     private final Function<Object, T> convert;
     private final long deadlineNanos;
     final CompletableFuture<T> future = new CompletableFuture<>();
@@ -33,13 +36,15 @@ final class Call<T> implements Pending.Listener {
         this.client = client;
         this.command = command;
         this.write = write;
+        this.exactlyOnce = write && !client.cluster().isEventualKeyspace();
+        this.level = client.consistency();
         this.convert = convert;
         this.deadlineNanos = deadlineNanos;
     }
 
     /** First attempt, on the caller's thread; may wait for pipeline room (WhenFull.WAIT). */
     CompletableFuture<T> start() {
-        if (write) openSession();
+        if (exactlyOnce) openSession();
         else args = command;
         if (Resp.encodedSizeBytes(args) > ClientLimits.REQUEST_SIZE_BYTES_MAX) {
             finish(null, new LimitException("request of " + Resp.encodedSizeBytes(args)
@@ -66,7 +71,7 @@ final class Call<T> implements Pending.Listener {
         synchronized (this) {
             if (future.isDone()) return;
             attemptIndex++;
-            pending = new Pending(args, deadlineNanos, attemptIndex, this);
+            pending = new Pending(args, level, deadlineNanos, attemptIndex, this);
         }
         RespConnection connection = write ? client.cluster().pickForWrite() : client.cluster().pickForRead();
         if (connection == null) {
@@ -141,7 +146,7 @@ final class Call<T> implements Pending.Listener {
     private void onSessionExpired(RespError error) {
         boolean renew;
         synchronized (this) {
-            renew = write && !maybeApplied;
+            renew = exactlyOnce && !maybeApplied;
             if (renew) {
                 session = null; // dropped: its sequences are no longer usable
                 openSession();
@@ -166,7 +171,10 @@ final class Call<T> implements Pending.Listener {
         }
         client.cluster().requestRefresh();
         boolean attemptsLeft = attemptIndex < client.config().retryPolicy().attemptsMax();
-        if (!attemptsLeft || System.nanoTime() + delayNanos - deadlineNanos >= 0) {
+        // Without a session a retry could apply an eventual write twice: never retry one that
+        // may have been applied (last writer wins would keep the retry's value, not the first).
+        boolean retryUnsafe = write && !exactlyOnce && maybeApplied;
+        if (retryUnsafe || !attemptsLeft || System.nanoTime() + delayNanos - deadlineNanos >= 0) {
             finishExhausted();
             return;
         }
@@ -182,7 +190,11 @@ final class Call<T> implements Pending.Listener {
         KvException error;
         synchronized (this) {
             String why = "after " + attemptIndex + " attempt(s): " + lastError.getMessage();
-            if (write && maybeApplied) {
+            if (write && !exactlyOnce && maybeApplied) {
+                error = new UnknownOutcomeException("eventual write outcome unknown " + why
+                        + "; not retried (no exactly-once sessions in eventual keyspaces): read the"
+                        + " key back", lastError);
+            } else if (write && maybeApplied) {
                 error = new UnknownOutcomeException("write outcome unknown " + why, lastError);
             } else if (lastError instanceof UnknownOutcomeException) {
                 error = new KvTimeoutException("read failed " + why, lastError); // a read: retry it

@@ -17,7 +17,8 @@ import java.util.List;
 record ClientConfig(List<InetSocketAddress> seeds, Duration connectTimeout, Duration requestTimeout,
                     Duration replyTimeout, int connectionsPerNode, int inFlightCountMax,
                     long inFlightBytesMax, WhenFull whenFull, RetryPolicy retryPolicy,
-                    int keyspaceIndex, Duration refreshInterval, int ioThreadsCount) {
+                    int keyspaceIndex, Duration refreshInterval, int ioThreadsCount,
+                    ReadFrom readFrom) {
     ClientConfig {
         seeds = List.copyOf(seeds);
         checkRange("seeds", seeds.size(), 1, ClientLimits.NODES_COUNT_MAX, "addresses");
@@ -34,8 +35,8 @@ record ClientConfig(List<InetSocketAddress> seeds, Duration connectTimeout, Dura
         checkRange("refresh.interval", refreshInterval.toMillis(),
                 ClientLimits.REFRESH_INTERVAL_MIN_MILLIS, 3_600_000, "ms");
         checkRange("io.threads", ioThreadsCount, 1, 64, "threads");
-        if (whenFull == null || retryPolicy == null) {
-            throw new IllegalArgumentException("when.full and retry.policy must be set");
+        if (whenFull == null || retryPolicy == null || readFrom == null) {
+            throw new IllegalArgumentException("when.full, retry.policy and read.from must be set");
         }
     }
 

@@ -20,6 +20,10 @@ final class ClientLimits {
     /** One encoded request: the server's request bound is 8 MiB plus framing. */
     static final int REQUEST_SIZE_BYTES_MAX = 16 << 20;
     static final int ATTEMPTS_COUNT_MAX = 1000;
+    /** Requests queued in one event-loop turn share buffers of up to this size (one flush). */
+    static final int WRITE_BATCH_SIZE_BYTES_MAX = 256 * 1024;
+    /** First size of such a buffer; it grows as requests are encoded into it. */
+    static final int WRITE_BUFFER_SIZE_BYTES_INITIAL = 4096;
     /** Idle sessions kept for reuse; concurrent sessions are bounded by the in-flight bounds. */
     static final int SESSIONS_IDLE_COUNT_MAX = 4096;
     /** How often each connection checks its in-flight requests for deadlines. */

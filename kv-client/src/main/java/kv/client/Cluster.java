@@ -76,6 +76,9 @@ final class Cluster implements AutoCloseable {
     private final AtomicLong refreshLastNanos = new AtomicLong(System.nanoTime() - (1L << 40));
     private final AtomicLong leaderChangesCount = new AtomicLong();
     private volatile boolean closed;
+    /** The client's keyspace is eventual: no exactly-once sessions, levels apply. Set at start. */
+    private volatile boolean eventualKeyspace;
+    static final byte[][] KEYSPACE_MODE_COMMAND = {Resp.bytes("CONSISTENCY")};
 
     Cluster(ClientConfig config, EventLoopGroup group) {
         this.config = config;
@@ -117,8 +120,13 @@ final class Cluster implements AutoCloseable {
         try {
             connection.connect(bootstrap).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             CompletableFuture<Object> reply = new CompletableFuture<>();
-            connection.trySend(internal(Member.COMMAND, deadline, reply));
-            return Member.parseAll(reply.get(remainingMillis(deadline), TimeUnit.MILLISECONDS), seed);
+            CompletableFuture<Object> mode = new CompletableFuture<>();
+            connection.sendInternal(internal(Member.COMMAND, deadline, reply));
+            connection.sendInternal(internal(KEYSPACE_MODE_COMMAND, deadline, mode));
+            List<Member> members = Member.parseAll(reply.get(remainingMillis(deadline),
+                    TimeUnit.MILLISECONDS), seed);
+            eventualKeyspace = isEventual(mode, deadline);
+            return members;
         } catch (ExecutionException e) {
             throw e.getCause() instanceof KvException kv ? kv
                     : new ConnectionException(String.valueOf(e.getCause()), e.getCause());
@@ -129,6 +137,22 @@ final class Cluster implements AutoCloseable {
             throw new ConnectionException("interrupted");
         } finally {
             connection.close();
+        }
+    }
+
+    /**
+     * The keyspace's mode from {@code CONSISTENCY} without arguments: "STRONG" in a strong
+     * keyspace, "DEFAULT write=... read=..." in an eventual one. A server without the command
+     * has strong keyspaces only.
+     */
+    private static boolean isEventual(CompletableFuture<Object> mode, long deadline)
+            throws InterruptedException, TimeoutException {
+        try {
+            return !"STRONG".equals(mode.get(remainingMillis(deadline), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ServerErrorException) return false;
+            throw e.getCause() instanceof KvException kv ? kv
+                    : new ConnectionException(String.valueOf(e.getCause()), e.getCause());
         }
     }
 
@@ -216,11 +240,18 @@ final class Cluster implements AutoCloseable {
                 if (connection != null) return connection;
             }
         }
-        return pickForRead();
+        return pickAny();
+    }
+
+    /** A connection for a read as {@link ReadFrom} says; null if no member is reachable. */
+    RespConnection pickForRead() {
+        ReadFrom where = config.readFrom();
+        if (where == ReadFrom.AUTO) where = eventualKeyspace ? ReadFrom.ANY : ReadFrom.LEADER;
+        return where == ReadFrom.LEADER ? pickForWrite() : pickAny();
     }
 
     /** Round-robin over reachable nodes; null if none is reachable. */
-    RespConnection pickForRead() {
+    RespConnection pickAny() {
         Node[] current = nodes;
         int start = readCursor.getAndIncrement() & Integer.MAX_VALUE;
         for (int i = 0; i < current.length; i++) {
@@ -256,10 +287,7 @@ final class Cluster implements AutoCloseable {
         }
         CompletableFuture<Object> reply = new CompletableFuture<>();
         long deadline = System.nanoTime() + config.replyTimeout().toNanos();
-        if (!connection.trySend(internal(Member.COMMAND, deadline, reply))) {
-            refreshRunning.set(false);
-            return;
-        }
+        connection.sendInternal(internal(Member.COMMAND, deadline, reply));
         reply.whenComplete((value, error) -> {
             refreshRunning.set(false);
             if (error != null) {
@@ -276,6 +304,10 @@ final class Cluster implements AutoCloseable {
 
     int leaderId() {
         return leaderId;
+    }
+
+    boolean isEventualKeyspace() {
+        return eventualKeyspace;
     }
 
     long leaderChangesCount() {

@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * A scripted single-node RESP server on 127.0.0.1 for unit tests: answers SYNOD MEMBERS with
- * itself as leader, SELECT with +OK, and every other command with {@code script} (raw RESP text;
+ * itself as leader, SELECT with +OK, CONSISTENCY without arguments with +STRONG (a strong
+ * keyspace), and every other command with {@code script} (raw RESP text;
  * null = no answer, and, as a hung node, no answer to anything after it on that connection;
  * "CLOSE" = drop the connection). One thread per connection.
  */
@@ -24,6 +25,8 @@ final class FakeServer implements AutoCloseable {
     final ServerSocket socket;
     final List<List<String>> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Function<List<String>, String> script;
+    /** The answer to CONSISTENCY without arguments: "STRONG", or "DEFAULT ..." if eventual. */
+    volatile String keyspaceMode = "STRONG";
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
@@ -72,6 +75,8 @@ final class FakeServer implements AutoCloseable {
                     answer = "*1\r\n$" + line.length() + "\r\n" + line + "\r\n";
                 } else if (name.equals("SELECT")) {
                     answer = "+OK\r\n";
+                } else if (name.equals("CONSISTENCY") && command.size() == 1) {
+                    answer = "+" + keyspaceMode + "\r\n"; // the keyspace mode probe at start
                 } else {
                     received.add(command);
                     answer = script.apply(command);

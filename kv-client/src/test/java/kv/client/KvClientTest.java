@@ -207,6 +207,61 @@ class KvClientTest {
     }
 
     @Test
+    void levelsTravelAsConsistencyCommandsOnlyWhenTheyChange() throws Exception {
+        // Property: a request runs at its view's level; CONSISTENCY goes out only on a change.
+        try (FakeServer server = new FakeServer(command -> command.get(0).equals("CONSISTENCY")
+                ? "+OK\r\n" : command.get(0).equals("SET") ? "+OK\r\n" : bulk(command.get(1)))) {
+            server.keyspaceMode = "DEFAULT write=ONE read=ONE";
+            try (KvClient client = builder(server).build()) {
+                KvClient all = client.withConsistency(Consistency.ALL);
+                CompletableFuture<String> a = all.get("a");
+                CompletableFuture<String> b = all.get("b");
+                CompletableFuture<String> c = client.get("c");
+                assertThat(List.of(a.join(), b.join(), c.join())).containsExactly("a", "b", "c");
+                assertThat(all.blocking().get("d")).isEqualTo("d");
+                client.withConsistency(Consistency.QUORUM).blocking().set("e", "1");
+                assertThat(server.received).containsExactly(List.of("CONSISTENCY", "ALL"),
+                        List.of("GET", "a"), List.of("GET", "b"), List.of("CONSISTENCY", "DEFAULT"),
+                        List.of("GET", "c"), List.of("CONSISTENCY", "ALL"), List.of("GET", "d"),
+                        // An eventual write goes out as it is: no SESSION (no exactly once there).
+                        List.of("CONSISTENCY", "QUORUM"), List.of("SET", "e", "1"));
+            }
+        }
+    }
+
+    @Test
+    void aRefusedLevelFailsOnlyTheRequestsThatNeededIt() throws Exception {
+        // Property: a server that refuses a level runs the request at its previous level, so the
+        // request must fail (typed, saying so); requests at the previous level still succeed.
+        try (FakeServer server = new FakeServer(command -> command.get(0).equals("CONSISTENCY")
+                ? "-ERR unknown command 'CONSISTENCY'\r\n" : bulk("v"))) {
+            server.keyspaceMode = "DEFAULT write=ONE read=ONE";
+            try (KvClient client = builder(server).retryPolicy(RetryPolicy.none()).build()) {
+                KvClient all = client.withConsistency(Consistency.ALL);
+                CompletableFuture<String> refused = all.get("a");
+                CompletableFuture<String> refusedToo = all.get("b");
+                CompletableFuture<String> atDefault = client.get("c");
+                assertThatThrownBy(refused::join).hasCauseInstanceOf(ServerErrorException.class)
+                        .hasMessageContaining("CONSISTENCY ALL answered -ERR unknown command");
+                assertThatThrownBy(refusedToo::join).hasCauseInstanceOf(ServerErrorException.class);
+                assertThat(atDefault.join()).isEqualTo("v");
+                assertThat(client.blocking().get("d")).isEqualTo("v");
+            }
+        }
+    }
+
+    @Test
+    void levelsAreRefusedInStrongKeyspaces() throws Exception {
+        try (FakeServer server = new FakeServer(command -> bulk("v"));
+             KvClient client = builder(server).build()) {
+            assertThatThrownBy(() -> client.withConsistency(Consistency.QUORUM))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("keyspace 0 is strong");
+            assertThat(client.withConsistency(Consistency.DEFAULT)).isSameAs(client);
+        }
+    }
+
+    @Test
     void everyCallHasADeadline() throws Exception {
         try (FakeServer server = new FakeServer(command -> null);
              KvClient client = builder(server).requestTimeout(Duration.ofMillis(300)).build()) {
