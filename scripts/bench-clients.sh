@@ -6,7 +6,7 @@
 #
 #   scripts/bench-clients.sh [--duration-seconds N] [--warmup-seconds N] [--threads N]
 #                            [--depth N] [--keys N] [--rounds N] [--ops "SET GET"]
-#                            [--clients "KVCLIENT LETTUCE LETTUCE-LEADER JEDIS"]
+#                            [--clients "KVCLIENT KVCLIENT-PLAIN LETTUCE LETTUCE-LEADER JEDIS"]
 #                            [--results-dir DIR]
 #
 # Defaults: 15 s measured after 5 s warm-up, 8 threads x depth 32 (256 requests in flight for
@@ -19,6 +19,8 @@
 # kv-client is seeded with the three nodes and routes by itself (SETs to the leader through
 # exactly-once sessions); Lettuce holds one shared connection per node and Jedis one
 # connection per thread (thread i to node i mod 3): followers forward to the leader.
+# KVCLIENT-PLAIN is kv-client with exactlyOnce(false): plain SETs as the Redis clients send
+# them (an unknown outcome is reported instead of retried), to compare at equal semantics.
 # LETTUCE-LEADER is Lettuce given only the leader's address (found with INFO replication just
 # before its run), the best a Redis client can do here without knowing the cluster.
 # CLIENT_JFR=1 records a JFR profile of each client run (<client>-<op>-<round>.jfr) for
@@ -35,7 +37,7 @@ DEPTH=32
 KEYS=100000
 ROUNDS=2
 OPS="SET GET"
-CLIENTS="KVCLIENT LETTUCE LETTUCE-LEADER JEDIS"
+CLIENTS="KVCLIENT KVCLIENT-PLAIN LETTUCE LETTUCE-LEADER JEDIS"
 RESULTS_DIR=""
 CLIENTS_PORT=${CLIENTS_PORT:-7761}
 START_TIMEOUT_SECONDS=60
@@ -125,7 +127,9 @@ leader_endpoint() { # 127.0.0.1:port of the node that reports synod_role:leader
 
 bench() { # client op round
   local client=$1 label=${1,,} endpoints=$ENDPOINTS
+  local extra=()
   if [ "$1" = LETTUCE-LEADER ]; then client=LETTUCE; endpoints=$(leader_endpoint); fi
+  if [ "$1" = KVCLIENT-PLAIN ]; then client=KVCLIENT; extra=(--exactly-once false); fi
   local bound=$((DURATION_SECONDS + WARMUP_SECONDS + RUN_SLACK_SECONDS))
   [ "$2" = LOAD ] && bound=$LOAD_TIMEOUT_SECONDS
   local jfr=()
@@ -134,7 +138,7 @@ bench() { # client op round
   timeout --signal=TERM --kill-after=10 "$bound" \
     java "${jfr[@]}" -cp "$BENCH_JAR" kv.bench.load.ClientBenchMain --client "$client" --op "$2" \
       --round "$3" --label "$label" --endpoints "$endpoints" --threads "$THREADS" --depth "$DEPTH" --keys "$KEYS" \
-      --duration-seconds "$DURATION_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
+      --duration-seconds "$DURATION_SECONDS" --warmup-seconds "$WARMUP_SECONDS" "${extra[@]}" \
       2> "$RESULTS_DIR/$1-$2-$3.log" | tee -a "$RESULTS_DIR/results.txt" >&2 \
     || echo "$1 $2 round $3 failed; see $RESULTS_DIR/$1-$2-$3.log" >&2
 }

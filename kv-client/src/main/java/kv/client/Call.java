@@ -19,7 +19,10 @@ final class Call<T> implements Pending.Listener {
     private final KvClient client;
     private final byte[][] command;
     private final boolean write;
-    /** A write in a strong keyspace: runs through a session, retried with the same pair. */
+    /**
+     * A write in a strong keyspace with exactly-once on (the default): runs through a session,
+     * retried with the same pair.
+     */
     private final boolean exactlyOnce;
     private final Consistency level;
     private final Function<Object, T> convert;
@@ -31,12 +34,14 @@ final class Call<T> implements Pending.Listener {
     /** Some attempt of this write may have been applied: the final error must say unknown. */
     private boolean maybeApplied;
     private KvException lastError;
+    /** The member the current attempt went to (0: none); suspected when it fails there. */
+    private volatile int attemptNodeId;
 
     Call(KvClient client, byte[][] command, boolean write, Function<Object, T> convert, long deadlineNanos) {
         this.client = client;
         this.command = command;
         this.write = write;
-        this.exactlyOnce = write && !client.cluster().isEventualKeyspace();
+        this.exactlyOnce = write && client.config().exactlyOnce() && !client.cluster().isEventualKeyspace();
         this.level = client.consistency();
         this.convert = convert;
         this.deadlineNanos = deadlineNanos;
@@ -75,9 +80,11 @@ final class Call<T> implements Pending.Listener {
         }
         RespConnection connection = write ? client.cluster().pickForWrite() : client.cluster().pickForRead();
         if (connection == null) {
+            attemptNodeId = 0;
             onFailure(pending, new ConnectionException("no cluster member reachable"), false);
             return;
         }
+        attemptNodeId = connection.nodeId;
         boolean queued;
         if (mayWait) {
             try {
@@ -123,8 +130,15 @@ final class Call<T> implements Pending.Listener {
             return;
         }
         switch (error.code()) {
-            case "UNKNOWN", "TRYAGAIN" -> retryLater(error.toException(), true);
-            case "BUSY", "CLUSTERDOWN" -> retryLater(error.toException(), false);
+            case "UNKNOWN", "TRYAGAIN" -> {
+                client.cluster().suspect(attemptNodeId);
+                retryLater(error.toException(), true);
+            }
+            case "CLUSTERDOWN" -> {
+                client.cluster().suspect(attemptNodeId);
+                retryLater(error.toException(), false);
+            }
+            case "BUSY" -> retryLater(error.toException(), false);
             case "SESSIONEXPIRED" -> onSessionExpired(error);
             default -> finish(null, error.toException());
         }
@@ -135,6 +149,7 @@ final class Call<T> implements Pending.Listener {
         synchronized (this) {
             if (pending.attemptIndex != attemptIndex || future.isDone()) return;
         }
+        if (error instanceof ConnectionException) client.cluster().suspect(attemptNodeId);
         retryLater(error, maybeSent);
     }
 
@@ -171,8 +186,8 @@ final class Call<T> implements Pending.Listener {
         }
         client.cluster().requestRefresh();
         boolean attemptsLeft = attemptIndex < client.config().retryPolicy().attemptsMax();
-        // Without a session a retry could apply an eventual write twice: never retry one that
-        // may have been applied (last writer wins would keep the retry's value, not the first).
+        // Without a session a retry could apply a write twice: never retry one that may have been
+        // applied (a retried SET could overwrite another client's later write, an INCR count twice).
         boolean retryUnsafe = write && !exactlyOnce && maybeApplied;
         if (retryUnsafe || !attemptsLeft || System.nanoTime() + delayNanos - deadlineNanos >= 0) {
             finishExhausted();
@@ -191,9 +206,9 @@ final class Call<T> implements Pending.Listener {
         synchronized (this) {
             String why = "after " + attemptIndex + " attempt(s): " + lastError.getMessage();
             if (write && !exactlyOnce && maybeApplied) {
-                error = new UnknownOutcomeException("eventual write outcome unknown " + why
-                        + "; not retried (no exactly-once sessions in eventual keyspaces): read the"
-                        + " key back", lastError);
+                error = new UnknownOutcomeException("write outcome unknown " + why + "; not retried"
+                        + " without an exactly-once session (eventual keyspace, or exactlyOnce(false)):"
+                        + " read the key back", lastError);
             } else if (write && maybeApplied) {
                 error = new UnknownOutcomeException("write outcome unknown " + why, lastError);
             } else if (lastError instanceof UnknownOutcomeException) {

@@ -10,6 +10,8 @@ import java.util.List;
  * @param requestTimeout the deadline of every call, retries included. Above the server's
  *     request timeout (5 s by default) so a write that timed out on the server can still be
  *     retried once the cluster recovers
+ * @param exactlyOnce writes in strong keyspaces run through SESSION and are retried after an
+ *     unknown outcome; off, they go out plain and an unknown outcome is reported, not retried
  * @param replyTimeout a connection whose oldest request waits this long is closed and its
  *     requests retried elsewhere: the server answers every request within its own request
  *     timeout, so silence means a hung node or a broken path
@@ -18,7 +20,7 @@ record ClientConfig(List<InetSocketAddress> seeds, Duration connectTimeout, Dura
                     Duration replyTimeout, int connectionsPerNode, int inFlightCountMax,
                     long inFlightBytesMax, WhenFull whenFull, RetryPolicy retryPolicy,
                     int keyspaceIndex, Duration refreshInterval, int ioThreadsCount,
-                    ReadFrom readFrom) {
+                    ReadFrom readFrom, boolean exactlyOnce) {
     ClientConfig {
         seeds = List.copyOf(seeds);
         checkRange("seeds", seeds.size(), 1, ClientLimits.NODES_COUNT_MAX, "addresses");

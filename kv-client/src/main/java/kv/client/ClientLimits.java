@@ -28,6 +28,12 @@ final class ClientLimits {
     static final int SESSIONS_IDLE_COUNT_MAX = 4096;
     /** How often each connection checks its in-flight requests for deadlines. */
     static final long DEADLINE_SWEEP_INTERVAL_MILLIS = 10;
+    /**
+     * A node that answered like one cut off from the majority (or whose connection failed) is
+     * avoided this long while other nodes are usable; then it gets requests again. Above the
+     * refresh interval's default (1 s) so a refresh can learn a new leader meanwhile.
+     */
+    static final long NODE_SUSPECT_MILLIS = 2_000;
     /** Error-triggered topology refreshes are at most this often. */
     static final long REFRESH_INTERVAL_MIN_MILLIS = 50;
 

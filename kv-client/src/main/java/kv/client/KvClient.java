@@ -28,10 +28,12 @@ import java.util.function.Function;
  *
  * <p>Discovers the members from any seed ({@code SYNOD MEMBERS}), keeps connections to every
  * member, sends writes to the leader (any node when the leader is unknown: followers forward)
- * and spreads reads over the members. Every write runs exactly once: it carries a session
- * (clientId, sequence) and a retry after an unknown outcome reuses that pair. Reads retry
- * freely. Every call has a deadline ({@link Builder#requestTimeout}); failures are typed
- * subclasses of {@link KvException}.
+ * and routes reads as {@link ReadFrom} says, around members that fail or are cut off. Every
+ * write in a strong keyspace runs exactly once: it carries a session (clientId, sequence) and a
+ * retry after an unknown outcome reuses that pair ({@link Builder#exactlyOnce}). Reads retry
+ * freely. In an eventual keyspace {@link #withConsistency} picks the level per request. Every
+ * call has a deadline ({@link Builder#requestTimeout}); failures are typed subclasses of
+ * {@link KvException}.
  *
  * <p>Futures complete on the client's I/O threads: do not block inside their callbacks.
  */
@@ -384,6 +386,7 @@ public final class KvClient implements AutoCloseable {
         private Duration refreshInterval = Duration.ofSeconds(1);
         private int ioThreadsCount = Math.min(4, Runtime.getRuntime().availableProcessors());
         private ReadFrom readFrom = ReadFrom.AUTO;
+        private boolean exactlyOnce = true;
 
         private Builder() {}
 
@@ -459,6 +462,20 @@ public final class KvClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Exactly-once writes (default true): every write in a strong keyspace carries a session
+         * (clientId, sequence) and a write of unknown outcome is retried with the same pair, so
+         * it applies once. The server keeps a session record per write, which costs it about
+         * half its SET throughput (kv-bench/RESULTS.md). False sends writes plain, like a Redis
+         * client: cheaper, but a write of unknown outcome then fails with
+         * {@link UnknownOutcomeException} instead of being retried. Eventual keyspaces have no
+         * sessions either way.
+         */
+        public Builder exactlyOnce(boolean enabled) {
+            exactlyOnce = enabled;
+            return this;
+        }
+
         public Builder ioThreads(int count) {
             ioThreadsCount = count;
             return this;
@@ -472,7 +489,7 @@ public final class KvClient implements AutoCloseable {
         ClientConfig config() {
             return new ClientConfig(seeds, connectTimeout, requestTimeout, replyTimeout,
                     connectionsPerNode, inFlightCountMax, inFlightBytesMax, whenFull, retryPolicy,
-                    keyspaceIndex, refreshInterval, ioThreadsCount, readFrom);
+                    keyspaceIndex, refreshInterval, ioThreadsCount, readFrom, exactlyOnce);
         }
     }
 }

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 final class RespConnection {
     private final InetSocketAddress address;
+    final int nodeId;
+    private final Cluster.Node node;
     private final int keyspaceIndex;
     private final long replyTimeoutNanos;
     private final int inFlightCountMax;
@@ -56,8 +58,12 @@ final class RespConnection {
     private Consistency serverLevel = Consistency.DEFAULT;
     private static final byte[][] LEVEL_ARGS = {Resp.bytes("CONSISTENCY")};
 
-    RespConnection(InetSocketAddress address, ClientConfig config, Consumer<RespConnection> onClosed) {
+    /** @param node the member this connects to; null for a seed before the members are known */
+    RespConnection(InetSocketAddress address, Cluster.Node node, ClientConfig config,
+            Consumer<RespConnection> onClosed) {
         this.address = address;
+        this.node = node;
+        this.nodeId = node == null ? 0 : node.id;
         this.keyspaceIndex = config.keyspaceIndex();
         this.replyTimeoutNanos = config.replyTimeout().toNanos();
         this.inFlightCountMax = config.inFlightCountMax();
@@ -324,6 +330,10 @@ final class RespConnection {
             if (pending == null) {
                 closeWith("reply " + Resp.show(reply) + " from " + address + " without a request");
                 return;
+            }
+            // Calls only (internal requests and level changes carry no level).
+            if (node != null && pending.level != null && !(reply instanceof RespError)) {
+                node.answeredCount.increment();
             }
             complete(pending, reply, null);
         }

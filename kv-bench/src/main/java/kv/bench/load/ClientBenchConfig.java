@@ -14,6 +14,7 @@ import java.util.List;
  * @param depth      requests each thread keeps in flight: concurrency = threads x depth for
  *                   every client (Jedis: one pipeline of {@code depth} commands per round trip)
  * @param readFrom   kv-client's read routing (the others cannot route)
+ * @param exactlyOnce kv-client: writes through exactly-once sessions (its default)
  * @param label      the name in the results ("kvclient", "lettuce", "jedis" by default)
  * @param connectionsPerNode kv-client and Lettuce: connections per node, shared by the threads
  *                   (Jedis needs one connection per thread)
@@ -21,7 +22,8 @@ import java.util.List;
 record ClientBenchConfig(ClientBenchMain.ClientKind client, ClientBenchMain.Operation operation,
         List<PutLoadConfig.Endpoint> endpoints, int threadCount, int depth,
         int connectionsPerNode, int keyCount, int valueSizeBytes, int durationSeconds,
-        int warmupSeconds, int round, kv.client.ReadFrom readFrom, String label) {
+        int warmupSeconds, int round, kv.client.ReadFrom readFrom, boolean exactlyOnce,
+        String label) {
 
     /** In-flight requests per thread; the server pipelines at most 1024 commands per batch. */
     static final int DEPTH_MAX = 4096;

@@ -84,9 +84,13 @@ public final class ClientBenchMain implements Callable<Integer> {
     @Option(names = "--warmup-seconds", defaultValue = "5", description = "Unmeasured seconds first.")
     int warmupSeconds;
 
-    @Option(names = "--read-from", defaultValue = "ANY",
+    @Option(names = "--read-from", defaultValue = "AUTO",
             description = "kv-client's read routing: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     kv.client.ReadFrom readFrom;
+
+    @Option(names = "--exactly-once", defaultValue = "true", arity = "1",
+            description = "kv-client: writes through exactly-once sessions (default ${DEFAULT-VALUE}).")
+    boolean exactlyOnce;
 
     @Option(names = "--label", description = "Name in the results (default: the client's).")
     String label;
@@ -105,7 +109,7 @@ public final class ClientBenchMain implements Callable<Integer> {
         try {
             config = new ClientBenchConfig(client, operation, PutLoadConfig.parseEndpoints(endpoints),
                     threadCount, depth, connectionsPerNode, keyCount, valueSizeBytes, durationSeconds,
-                    warmupSeconds, round, readFrom, label == null ? client.label : label);
+                    warmupSeconds, round, readFrom, exactlyOnce, label == null ? client.label : label);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;

@@ -71,8 +71,8 @@ record ClientBenchResult(String client, String operation, int round, int concurr
     }
 
     /**
-     * One row per client, operation and round, in input order; then per operation and other
-     * client the ratios of kv-client over all rounds: throughput (summed operations, higher is
+     * One row per client, operation and round, in input order; then per operation, for every
+     * kv-client variant (label "kvclient..."), its ratios to every other client over all rounds: throughput (summed operations, higher is
      * better) and the median of the per-round p50 and p99 ratios (lower is better).
      */
     static String table(List<ClientBenchResult> results) {
@@ -85,19 +85,22 @@ record ClientBenchResult(String client, String operation, int round, int concurr
                     r.operation, r.round, r.client, r.concurrency, r.opsPerSecond(), r.p50Millis,
                     r.p99Millis, r.errors, r.cpuMicrosPerOperation));
         }
-        out.append("\n| op | kv-client vs | throughput ratio | p50 ratio | p99 ratio | rounds |\n");
-        out.append("|---|---|---|---|---|---|\n");
+        out.append("\n| op | kv-client | vs | throughput ratio | p50 ratio | p99 ratio | rounds |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
         for (String operation : distinct(results, true, null)) {
-            for (String other : distinct(results, false, operation)) {
-                if (other.equals(KV_CLIENT)) continue;
-                appendRatios(out, results, operation, other);
+            List<String> clients = distinct(results, false, operation);
+            for (String kv : clients) {
+                if (!kv.startsWith(KV_CLIENT)) continue;
+                for (String other : clients) {
+                    if (!other.startsWith(KV_CLIENT)) appendRatios(out, results, operation, kv, other);
+                }
             }
         }
         return out.toString();
     }
 
     private static void appendRatios(StringBuilder out, List<ClientBenchResult> results,
-            String operation, String other) {
+            String operation, String kvLabel, String other) {
         long kvOperations = 0;
         long otherOperations = 0;
         double kvSeconds = 0;
@@ -105,7 +108,7 @@ record ClientBenchResult(String client, String operation, int round, int concurr
         List<Double> p50Ratios = new ArrayList<>();
         List<Double> p99Ratios = new ArrayList<>();
         for (ClientBenchResult kv : results) {
-            if (!kv.client.equals(KV_CLIENT) || !kv.operation.equals(operation)) continue;
+            if (!kv.client.equals(kvLabel) || !kv.operation.equals(operation)) continue;
             for (ClientBenchResult o : results) {
                 if (!o.client.equals(other) || !o.operation.equals(operation) || o.round != kv.round) {
                     continue;
@@ -121,8 +124,8 @@ record ClientBenchResult(String client, String operation, int round, int concurr
         if (p50Ratios.isEmpty()) return;
         double throughput = otherOperations == 0 ? Double.NaN
                 : (kvOperations / kvSeconds) / (otherOperations / otherSeconds);
-        out.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %d |\n", operation,
-                other, throughput, median(p50Ratios), median(p99Ratios), p50Ratios.size()));
+        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2f | %d |\n", operation,
+                kvLabel, other, throughput, median(p50Ratios), median(p99Ratios), p50Ratios.size()));
     }
 
     private static List<String> distinct(List<ClientBenchResult> results, boolean operations,

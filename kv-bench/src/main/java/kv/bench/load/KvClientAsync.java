@@ -16,6 +16,7 @@ final class KvClientAsync implements AsyncKv {
         KvClient.Builder builder = KvClient.builder()
                 .connectionsPerNode(config.connectionsPerNode())
                 .readFrom(config.readFrom())
+                .exactlyOnce(config.exactlyOnce())
                 // The bench's bound on in flight is threads x depth: the client's must not bind.
                 .inFlightCountMax(Math.max(1024, config.concurrency()))
                 .connectTimeout(Duration.ofMillis(BenchLimits.SOCKET_TIMEOUT_MILLIS));
@@ -37,6 +38,8 @@ final class KvClientAsync implements AsyncKv {
 
     @Override
     public void close() {
+        System.err.printf("kv-client: retries=%d leaderChanges=%d sessionsOpened=%d%n",
+                client.retriesTotal(), client.leaderChangesTotal(), client.sessionsOpened());
         client.close();
     }
 }

@@ -12,7 +12,7 @@ class ClientBenchTest {
     private static ClientBenchConfig config(int threads, int depth, String label) {
         return new ClientBenchConfig(ClientBenchMain.ClientKind.KVCLIENT, ClientBenchMain.Operation.GET,
                 List.of(new PutLoadConfig.Endpoint("127.0.0.1", 7761)), threads, depth, 1, 1000, 100,
-                10, 2, 1, ReadFrom.AUTO, label);
+                10, 2, 1, ReadFrom.AUTO, true, label);
     }
 
     @Test
@@ -44,6 +44,6 @@ class ClientBenchTest {
                 new ClientBenchResult("kvclient", "GET", 2, 256, 300, 0, 10, 2, 10, 5));
         String table = ClientBenchResult.table(results);
         assertThat(table).contains("| GET | 1 | kvclient | 256 | 30 | 2.00 | 10.00 | 0 | 5.0 |");
-        assertThat(table).contains("| GET | lettuce | 2.00 | 0.50 | 0.75 | 2 |");
+        assertThat(table).contains("| GET | kvclient | lettuce | 2.00 | 0.50 | 0.75 | 2 |");
     }
 }
