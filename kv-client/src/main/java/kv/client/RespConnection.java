@@ -56,6 +56,8 @@ final class RespConnection {
     private Consistency connectionLevel = Consistency.DEFAULT;
     /** The level the server holds as of the last reply read (event loop only). */
     private Consistency serverLevel = Consistency.DEFAULT;
+    /** When the last reply arrived (event loop only); see {@link #sweepDeadlines()}. */
+    private long lastReplyNanos = System.nanoTime();
     private static final byte[][] LEVEL_ARGS = {Resp.bytes("CONSISTENCY")};
 
     /** @param node the member this connects to; null for a seed before the members are known */
@@ -291,15 +293,18 @@ final class RespConnection {
 
     /**
      * On the event loop: requests past their call deadline fail with a timeout (their slot stays
-     * in order, the late reply is dropped); a connection whose oldest request waited longer than
-     * the reply timeout is closed: the server answers within its request timeout, so a silent
-     * connection means a hung node or a lost network path.
+     * in order, the late reply is dropped); a connection silent for the reply timeout while a
+     * request is outstanding is closed: the server answers every request within its request
+     * timeout, so silence means a hung node or a lost network path. Silence is measured from
+     * the later of the oldest request's write and the last reply: in a deep pipeline the oldest
+     * request has waited behind all those answered before it, which is progress, not a hang.
      */
     private void sweepDeadlines() {
         if (inFlight.isEmpty()) return;
         long now = System.nanoTime();
         Pending oldest = inFlight.peek();
-        if (now - oldest.sentNanos > replyTimeoutNanos) {
+        long silentSince = now - oldest.sentNanos < now - lastReplyNanos ? oldest.sentNanos : lastReplyNanos;
+        if (now - silentSince > replyTimeoutNanos) {
             closeWith("no reply from " + address + " within " + replyTimeoutNanos / 1_000_000 + " ms");
             return;
         }
@@ -326,6 +331,7 @@ final class RespConnection {
     private final class Handler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object reply) {
+            lastReplyNanos = System.nanoTime();
             Pending pending = inFlight.poll();
             if (pending == null) {
                 closeWith("reply " + Resp.show(reply) + " from " + address + " without a request");

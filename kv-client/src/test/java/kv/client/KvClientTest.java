@@ -262,6 +262,60 @@ class KvClientTest {
     }
 
     @Test
+    void aMalformedReplyMidPipelineFailsOnlyThatConnectionsRequestsTyped() throws Exception {
+        // Property: a reply that is not RESP closes the connection (its framing is lost): the
+        // requests answered before it succeed, it and those behind it fail with
+        // ProtocolException; with retries, the ones behind it succeed on a new connection.
+        try (FakeServer server = new FakeServer(command -> command.get(1).startsWith("bad")
+                ? "?not RESP\r\n" : bulk(command.get(1)))) {
+            try (KvClient client = builder(server).retryPolicy(RetryPolicy.none()).build()) {
+                CompletableFuture<String> before = client.get("a");
+                CompletableFuture<String> bad = client.get("bad");
+                CompletableFuture<String> behind = client.get("c");
+                assertThat(before.join()).isEqualTo("a");
+                assertThatThrownBy(bad::join).hasCauseInstanceOf(ProtocolException.class)
+                        .hasMessageContaining("unexpected reply type byte");
+                // Sent before the bad reply arrived (ProtocolException), or after it closed the
+                // connection (nothing reachable until the client reconnects): typed either way.
+                assertThatThrownBy(behind::join).cause().isInstanceOfAny(ProtocolException.class,
+                        ConnectionException.class);
+                pollUntil(() -> {
+                    try {
+                        return "d".equals(client.get("d").join());
+                    } catch (CompletionException e) {
+                        return false;
+                    }
+                });
+            }
+            // Backoff past the reconnect (REFRESH_INTERVAL_MIN_MILLIS), so retries find a connection.
+            RetryPolicy retries = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofMillis(200));
+            try (KvClient client = builder(server).retryPolicy(retries).build()) {
+                CompletableFuture<String> bad = client.get("bad");
+                CompletableFuture<String> behind = client.get("e");
+                assertThatThrownBy(bad::join).hasCauseInstanceOf(ProtocolException.class);
+                assertThat(behind.join()).isEqualTo("e");
+            }
+        }
+    }
+
+    @Test
+    void aDeepPipelineBehindASlowButSteadyServerIsNotTakenForAHang() throws Exception {
+        // Property: the reply timeout measures silence, not queueing: the last of 10 pipelined
+        // requests waits about 1 s behind the others, longer than the 300 ms reply timeout, but
+        // a reply arrives every 100 ms, so the connection stays open and all succeed.
+        try (FakeServer server = new FakeServer(command -> {
+                sleep(100);
+                return bulk(command.get(1));
+            });
+             KvClient client = builder(server).retryPolicy(RetryPolicy.none())
+                     .replyTimeout(Duration.ofMillis(300)).build()) {
+            List<CompletableFuture<String>> futures = new ArrayList<>();
+            for (int i = 0; i < 10; i++) futures.add(client.get("k" + i));
+            for (int i = 0; i < 10; i++) assertThat(futures.get(i).join()).isEqualTo("k" + i);
+        }
+    }
+
+    @Test
     void everyCallHasADeadline() throws Exception {
         try (FakeServer server = new FakeServer(command -> null);
              KvClient client = builder(server).requestTimeout(Duration.ofMillis(300)).build()) {
