@@ -27,6 +27,7 @@ final class Call<T> implements Pending.Listener {
     private final Consistency level;
     private final Function<Object, T> convert;
     private final long deadlineNanos;
+    private final long startNanos = System.nanoTime();
     final CompletableFuture<T> future = new CompletableFuture<>();
     private Sessions.Session session;
     private byte[][] args;
@@ -194,6 +195,7 @@ final class Call<T> implements Pending.Listener {
             return;
         }
         client.retriesCount().increment();
+        client.config().metrics().onRetry(write);
         try {
             client.cluster().timer().schedule(() -> attempt(false), delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -229,6 +231,7 @@ final class Call<T> implements Pending.Listener {
                 session = null;
             }
         }
+        client.config().metrics().onCall(write, ClientMetrics.Result.of(error), System.nanoTime() - startNanos);
         if (error != null) future.completeExceptionally(error);
         else future.complete(value);
     }

@@ -20,7 +20,7 @@ record ClientConfig(List<InetSocketAddress> seeds, Duration connectTimeout, Dura
                     Duration replyTimeout, int connectionsPerNode, int inFlightCountMax,
                     long inFlightBytesMax, WhenFull whenFull, RetryPolicy retryPolicy,
                     int keyspaceIndex, Duration refreshInterval, int ioThreadsCount,
-                    ReadFrom readFrom, boolean exactlyOnce) {
+                    ReadFrom readFrom, boolean exactlyOnce, ClientMetrics metrics) {
     ClientConfig {
         seeds = List.copyOf(seeds);
         checkRange("seeds", seeds.size(), 1, ClientLimits.NODES_COUNT_MAX, "addresses");
@@ -37,8 +37,9 @@ record ClientConfig(List<InetSocketAddress> seeds, Duration connectTimeout, Dura
         checkRange("refresh.interval", refreshInterval.toMillis(),
                 ClientLimits.REFRESH_INTERVAL_MIN_MILLIS, 3_600_000, "ms");
         checkRange("io.threads", ioThreadsCount, 1, 64, "threads");
-        if (whenFull == null || retryPolicy == null || readFrom == null) {
-            throw new IllegalArgumentException("when.full, retry.policy and read.from must be set");
+        if (whenFull == null || retryPolicy == null || readFrom == null || metrics == null) {
+            throw new IllegalArgumentException("when.full, retry.policy, read.from and metrics must be"
+                    + " set (ClientMetrics.NONE records nothing)");
         }
     }
 

@@ -220,7 +220,10 @@ final class Cluster implements AutoCloseable {
             // The majority's view names it: whatever made it suspect (an election) is over.
             Node elected = find(nodes, leader);
             if (elected != null) elected.suspectUntilNanos = System.nanoTime();
-            if (leaderId != 0 || current.length > 0) leaderChangesCount.incrementAndGet();
+            if (leaderId != 0 || current.length > 0) {
+                leaderChangesCount.incrementAndGet();
+                config.metrics().onFailover();
+            }
             LOG.info("leader is now id={} (was id={}), learned via {}", leader, leaderId, via);
             leaderId = leader;
         }

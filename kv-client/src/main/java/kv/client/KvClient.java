@@ -387,6 +387,7 @@ public final class KvClient implements AutoCloseable {
         private int ioThreadsCount = Math.min(4, Runtime.getRuntime().availableProcessors());
         private ReadFrom readFrom = ReadFrom.AUTO;
         private boolean exactlyOnce = true;
+        private ClientMetrics metrics = ClientMetrics.NONE;
 
         private Builder() {}
 
@@ -476,6 +477,15 @@ public final class KvClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where call latency, retries and failovers go (default {@link ClientMetrics#NONE});
+         * {@code new MicrometerClientMetrics(registry)} records them in Micrometer.
+         */
+        public Builder metrics(ClientMetrics sink) {
+            metrics = sink;
+            return this;
+        }
+
         public Builder ioThreads(int count) {
             ioThreadsCount = count;
             return this;
@@ -489,7 +499,7 @@ public final class KvClient implements AutoCloseable {
         ClientConfig config() {
             return new ClientConfig(seeds, connectTimeout, requestTimeout, replyTimeout,
                     connectionsPerNode, inFlightCountMax, inFlightBytesMax, whenFull, retryPolicy,
-                    keyspaceIndex, refreshInterval, ioThreadsCount, readFrom, exactlyOnce);
+                    keyspaceIndex, refreshInterval, ioThreadsCount, readFrom, exactlyOnce, metrics);
         }
     }
 }
