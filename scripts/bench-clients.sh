@@ -45,6 +45,8 @@ STOP_TIMEOUT_SECONDS=20
 # A driver run may take its duration plus warm-up plus this (connect, drain, shutdown).
 RUN_SLACK_SECONDS=120
 LOAD_TIMEOUT_SECONDS=600
+# After the load the nodes flush and compact for a while: measured runs start after this.
+SETTLE_SECONDS=15
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -144,6 +146,7 @@ bench() { # client op round
 }
 
 bench KVCLIENT LOAD 0
+sleep "$SETTLE_SECONDS"
 read -r -a CLIENT_LIST <<< "$CLIENTS"
 for round in $(seq 1 "$ROUNDS"); do
   for op in $OPS; do
