@@ -48,7 +48,7 @@ LOAD_TIMEOUT_SECONDS=600
 # After the load the nodes flush and compact for a while: measured runs start after this.
 SETTLE_SECONDS=15
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration-seconds) DURATION_SECONDS=$2; shift 2 ;;
