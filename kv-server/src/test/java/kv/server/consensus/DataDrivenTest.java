@@ -23,9 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code tick I [COUNT]}, {@code deliver [from=I] [to=J] [type=T] [limit=K]}, {@code drop ...}
  * (same filters), {@code stabilize}, {@code isolate I}, {@code heal I}, {@code restart I},
  * {@code status}, {@code log I}, {@code compact I} (snapshot at the applied slot, truncate the
- * log). Leases: {@code read I} (may I read locally, and why), {@code lease I} (lease state),
- * {@code elapse COUNT [nodes=I,J]} (rounds of: tick each node, deliver everything; prints only
- * events and changes of chosen and applied slots).
+ * log), {@code cut I J} and {@code mend I J} (lose, or again deliver, messages between two
+ * nodes). Leases: {@code read I} (may I read locally, and why), {@code lease I} (lease state),
+ * {@code elapse COUNT [nodes=I,J] [drop=TYPE]} (rounds of: tick each node, deliver everything
+ * but messages of TYPE; prints only events and changes of chosen and applied slots).
  */
 class DataDrivenTest {
     static final List<Path> DIRECTORIES = List.of(Path.of("src/test/resources/consensus"),
@@ -139,9 +140,21 @@ class DataDrivenTest {
                     cluster.down[node] = false;
                     out.append(node).append(": healed\n");
                 }
+                case "cut", "mend" -> {
+                    int a = Integer.parseInt(words[1]);
+                    int b = Integer.parseInt(words[2]);
+                    boolean cut = words[0].equals("cut");
+                    cluster.cut[a][b] = cut;
+                    cluster.cut[b][a] = cut;
+                    if (cut) {
+                        cluster.queue.removeIf(m -> (m.from() == a && m.to() == b)
+                                || (m.from() == b && m.to() == a));
+                    }
+                    out.append(a).append(" and ").append(b).append(cut ? ": cut\n" : ": mended\n");
+                }
                 case "read" -> read(Integer.parseInt(words[1]));
                 case "lease" -> lease(Integer.parseInt(words[1]));
-                case "elapse" -> elapse(Integer.parseInt(words[1]), nodes(words));
+                case "elapse" -> elapse(Integer.parseInt(words[1]), nodes(words), dropType(words));
                 case "isolate" -> {
                     int node = Integer.parseInt(words[1]);
                     cluster.down[node] = true;
@@ -178,7 +191,10 @@ class DataDrivenTest {
 
         private void read(int node) {
             Replica r = cluster.replica(node);
-            out.append(node).append(": ").append(r.readLocal()).append(" at tick ")
+            // readLocal: the replica's own rule; the lease check is what the node combines with
+            // its per-key table of accepted, unapplied writes.
+            out.append(node).append(": ").append(r.readLocal()).append(" (lease check ")
+                    .append(r.leaseReadCheck()).append(") at tick ")
                     .append(r.ticksCount()).append(" (lease valid until tick ")
                     .append(r.leaseValidUntil()).append(", applied below ")
                     .append(r.appliedBelow()).append(", grantors reported below ")
@@ -197,8 +213,8 @@ class DataDrivenTest {
             out.append("] acceptedDeferred ").append(r.acceptedDeferredCount()).append('\n');
         }
 
-        /** Rounds of ticking {@code nodes} once each, then delivering until quiet. */
-        private void elapse(int rounds, int[] nodes) {
+        /** Rounds of ticking {@code nodes} once each, then delivering (but drop) until quiet. */
+        private void elapse(int rounds, int[] nodes, MessageType drop) {
             int n = cluster.replicas.length;
             long[] chosen = new long[n];
             long[] applied = new long[n];
@@ -211,7 +227,11 @@ class DataDrivenTest {
                     cluster.replica(node).tick();
                     cluster.process(node);
                 }
-                cluster.stabilize();
+                for (int step = 0; !cluster.queue.isEmpty(); step++) {
+                    if (step > 10_000) throw new IllegalStateException("never quiet");
+                    if (drop != null) cluster.drop(m -> m.type() == drop, Integer.MAX_VALUE);
+                    cluster.deliver(m -> true, Integer.MAX_VALUE);
+                }
                 events();
                 for (int i = 0; i < n; i++) {
                     Replica r = cluster.replica(i);
@@ -225,6 +245,13 @@ class DataDrivenTest {
                 }
             }
             out.append("elapsed ").append(rounds).append(" rounds\n");
+        }
+
+        private static MessageType dropType(String[] words) {
+            for (String w : words) {
+                if (w.startsWith("drop=")) return MessageType.valueOf(w.substring(5).toUpperCase());
+            }
+            return null;
         }
 
         private int[] nodes(String[] words) {

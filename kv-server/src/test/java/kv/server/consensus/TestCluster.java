@@ -27,6 +27,8 @@ final class TestCluster {
     final ArrayList<Message> queue = new ArrayList<>();
     final ArrayList<String> events = new ArrayList<>();
     final boolean[] down;
+    /** Links cut in both directions: messages between the two are lost. */
+    final boolean[][] cut;
     /** The snapshot a node's state machine was last replaced with, if any. */
     final Snapshot[] installed;
     private final ReplicaConfig[] configs;
@@ -48,6 +50,7 @@ final class TestCluster {
         durable = new Durable[count];
         configs = new ReplicaConfig[count];
         down = new boolean[count];
+        cut = new boolean[count][count];
         installed = new Snapshot[count];
         for (int i = 0; i < count; i++) {
             configs[i] = ReplicaConfig.defaults(i, membersMask).withBrokenVariant(variant);
@@ -95,7 +98,9 @@ final class TestCluster {
             Ready ready = replica.ready();
             persist(node, ready);
             for (Message message : ready.messagesToSend()) {
-                if (!down[message.to()] && !down[node]) queue.add(message);
+                if (!down[message.to()] && !down[node] && !cut[node][message.to()]) {
+                    queue.add(message);
+                }
                 sent.add(message);
             }
             if (ready.snapshotToInstall() != null) {
