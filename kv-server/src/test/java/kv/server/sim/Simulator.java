@@ -34,6 +34,11 @@ import kv.server.lease.ReadCheck;
  * <p>Phase one runs under the seed's fault profile and checks safety after every step. Phase
  * two heals a majority (restarts it, connects it reliably, cuts off the rest) and requires every
  * client to finish a command within {@code phaseTwoTicks}, and the majority to converge.
+ *
+ * <p>Clients SET and GET a few registers ({@link SimCommand}). A GET goes to a random node,
+ * which serves it from its own state under a quorum lease by the node's rule, else the client
+ * sends it through the log; writers retry, and in phase one give up after a few timeouts. At the
+ * end every register's history is checked for linearizability ({@link RegisterHistory}).
  */
 public final class Simulator {
     private static final int TICK = 0;
