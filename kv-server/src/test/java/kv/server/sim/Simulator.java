@@ -70,8 +70,8 @@ public final class Simulator {
      */
     private static final long CLIENT_ID_FIRST = 1000;
     private static final long CLIENT_ID_STRIDE = 1000;
-    /** A read waiting at a node for its lease or its apply gives up after this many ticks. */
-    private static final int READ_WAIT_TICKS_MAX = 30;
+    /** A read waiting at a node for its lease or its apply goes through the log after this. */
+    private static final int READ_WAIT_TICKS_MAX = kv.server.Limits.LEASE_READ_WAIT_TICKS_MAX;
 
     private static final class Event implements Comparable<Event> {
         long time;
