@@ -20,7 +20,7 @@ public enum BrokenVariant {
     LEASE_IGNORE_DRIFT,
     /**
      * A holder reads a key it accepted a write to and has not applied yet (the per-key rule of
-     * the node's read path, kv.server.lease.PendingWriteKeys; the simulator's driver honours it).
+     * the node's read path, kv.server.node.PendingWriteKeys; the simulator's driver honours it).
      */
     LEASE_READ_PENDING_KEY
 }

@@ -8,7 +8,6 @@ import kv.server.command.Command;
 import kv.server.command.Reply;
 import kv.server.consensus.Entry;
 import kv.server.consensus.Replica;
-import kv.server.lease.PendingWriteKeys;
 import kv.server.lease.ReadCheck;
 import kv.server.log.ReadPath;
 

@@ -22,7 +22,7 @@ import kv.server.sim.checkers.DurabilityChecker;
 import kv.server.sim.checkers.ExactlyOnceChecker;
 import kv.server.sim.checkers.LeaseReadChecker;
 import kv.server.sim.checkers.RegisterHistory;
-import kv.server.lease.PendingWriteKeys;
+import kv.server.node.PendingWriteKeys;
 import kv.server.lease.ReadCheck;
 
 /**

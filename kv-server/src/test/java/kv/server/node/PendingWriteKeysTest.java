@@ -1,4 +1,4 @@
-package kv.server.lease;
+package kv.server.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

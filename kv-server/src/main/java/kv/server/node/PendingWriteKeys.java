@@ -1,4 +1,4 @@
-package kv.server.lease;
+package kv.server.node;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicIntegerArray;
