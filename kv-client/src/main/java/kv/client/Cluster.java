@@ -362,6 +362,12 @@ final class Cluster implements AutoCloseable {
         return nodes.length;
     }
 
+    /** True while member {@code nodeId} is avoided (see {@link Node#suspectUntilNanos}). */
+    boolean isSuspect(int nodeId) {
+        Node node = find(nodes, nodeId);
+        return node != null && node.isSuspect(System.nanoTime());
+    }
+
     /** Calls member {@code nodeId} answered other than with an error; 0 for an unknown member. */
     long answeredCount(int nodeId) {
         Node node = find(nodes, nodeId);

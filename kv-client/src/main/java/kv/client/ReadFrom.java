@@ -10,6 +10,8 @@ public enum ReadFrom {
      * quorum lease (on by default, cluster.leases) and eventual reads at level ONE locally, so
      * reads are spread. Against a cluster with leases off, {@link #LEADER} saves followers the
      * hop of forwarding every read to the leader.
+     * (The GET figures in kv-bench/RESULTS.md, "kv-client vs Lettuce vs Jedis", were taken
+     * before leases, when LEADER was 1.3-1.5x ANY; not re-measured with leases yet.)
      */
     AUTO,
     /** The leader when it is known and reachable, else any member. */
