@@ -116,6 +116,10 @@ public final class Limits {
     public static final int EVENTUAL_PUSH_BATCHES_IN_FLIGHT_MAX = 4;
     /** Local updates kept for pushing; past it the oldest go and laggards rely on anti-entropy. */
     public static final int EVENTUAL_LOG_ENTRIES_COUNT_MAX = 1 << 20;
+    /** Newest update log entries kept in memory with their values, so a push reads no store. */
+    public static final int EVENTUAL_PUSH_TAIL_ENTRIES_COUNT_MAX = 1 << 18;
+    /** Bytes of values those entries hold; past either bound the oldest are read from the log. */
+    public static final int EVENTUAL_PUSH_TAIL_SIZE_BYTES_MAX = 64 << 20;
     /** Acknowledged update log entries one step deletes, so truncation never stalls a turn. */
     public static final int EVENTUAL_LOG_TRUNCATE_COUNT_MAX = 4096;
     /** Writes and reads waiting for replicas; more are answered -BUSY. */
@@ -136,6 +140,15 @@ public final class Limits {
     public static final long EVENTUAL_ROUND_SIZE_BYTES_MAX =
             (long) EVENTUAL_DIGEST_BUCKETS_COUNT * 8 + (long) EVENTUAL_ROUND_RANGES_COUNT_MAX
                     * (EVENTUAL_RANGE_SIZE_BYTES_MAX + 2L * EVENTUAL_MESSAGE_SIZE_BYTES_MAX);
+    /**
+     * Group commit: after a synced turn answered n clients, the eventual driver waits at most
+     * this long (and at most as long as that sync took) for about n requests before the next
+     * turn, so one fsync covers the clients that just got their answers and those that queued
+     * during the sync, instead of alternating between the two halves.
+     */
+    public static final int EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX = 1_000;
+    /** Acknowledged tombstones waiting to settle before their writer drops them. */
+    public static final int EVENTUAL_TOMBSTONES_SETTLING_COUNT_MAX = 65_536;
     /** Tombstones one tick may drop, so collecting garbage never stalls the node loop. */
     public static final int EVENTUAL_TOMBSTONE_GC_COUNT_MAX = 1024;
 
@@ -167,5 +180,11 @@ public final class Limits {
                 "a range listing fits a message");
         Assert.that(EVENTUAL_READ_KEYS_COUNT_MAX <= EVENTUAL_MESSAGE_UPDATES_COUNT_MAX,
                 "a read request fits a message");
+        Assert.that(EVENTUAL_PUSH_TAIL_ENTRIES_COUNT_MAX <= EVENTUAL_LOG_ENTRIES_COUNT_MAX,
+                "the push tail holds at most the update log");
+        Assert.that(EVENTUAL_PUSH_TAIL_ENTRIES_COUNT_MAX >= EVENTUAL_MESSAGE_UPDATES_COUNT_MAX,
+                "the push tail holds at least one full batch");
+        Assert.that(EVENTUAL_PUSH_TAIL_SIZE_BYTES_MAX >= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,
+                "the push tail holds at least the largest value");
     }
 }

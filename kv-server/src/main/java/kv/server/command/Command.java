@@ -27,6 +27,18 @@ public record Command(CommandType type, int keyspaceIndex, byte[][] args, long c
         return clientId > 0;
     }
 
+    /**
+     * True for commands that do exactly one point get (GET, STRLEN, TYPE, HLEN, ZCARD, EXISTS of
+     * one key): atomic on their own, so they may be answered from memory without a snapshot.
+     */
+    public boolean isSinglePointRead() {
+        return switch (type) {
+            case GET, STRLEN, TYPE, HLEN, ZCARD -> true;
+            case EXISTS -> args.length == 2;
+            default -> false;
+        };
+    }
+
     public int argsCount() {
         return args.length;
     }

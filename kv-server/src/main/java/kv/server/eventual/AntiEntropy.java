@@ -125,6 +125,7 @@ final class AntiEntropy {
                 localComplete[0] ? null : lastKey(local));
         List<Update> repairs = new ArrayList<>();
         List<KeyRef> fetches = new ArrayList<>();
+        int tombstonesMerged = 0;
         int l = 0;
         int r = 0;
         while (l < local.size() || r < remote.size()) {
@@ -141,19 +142,22 @@ final class AntiEntropy {
                 if (!theirs.tombstone()) fetches.add(new KeyRef(theirs.keyspace(), theirs.key()));
                 r++;
             } else {
-                compareBoth(mine, theirs, repairs, fetches);
+                tombstonesMerged += compareBoth(mine, theirs, repairs, fetches);
                 l++;
                 r++;
             }
         }
         sendRepairs(from, repairs);
         if (!fetches.isEmpty()) outbox.send(from, new Fetch(fetches));
-        stats.antiEntropyKeysRepaired += repairs.size() + fetches.size();
+        int keysRepaired = repairs.size() + fetches.size() + tombstonesMerged;
+        stats.antiEntropyKeysRepaired += keysRepaired;
+        if (keysRepaired > 0) stats.antiEntropyRangesRepaired++;
         if (end != null && roundRangesLeft > 0) requestRange(from, reply.bucket(), end);
     }
 
-    private void compareBoth(KeyVersion mine, KeyVersion theirs, List<Update> repairs,
-                             List<KeyRef> fetches) {
+    /** Queues the repair or fetch one key needs; returns 1 if it merged a tombstone here. */
+    private int compareBoth(KeyVersion mine, KeyVersion theirs, List<Update> repairs,
+                            List<KeyRef> fetches) {
         int order = mine.version().compareTo(theirs.version());
         if (order > 0) {
             repairs.add(localUpdate(mine));
@@ -161,9 +165,11 @@ final class AntiEntropy {
             // A tombstone needs no value: merge it straight from the listing.
             merger.merge(new Update(theirs.keyspace(), theirs.key(),
                     Versioned.tombstone(theirs.version())));
+            return 1;
         } else if (order < 0) {
             fetches.add(new KeyRef(theirs.keyspace(), theirs.key()));
         }
+        return 0;
     }
 
     private Update localUpdate(KeyVersion item) {

@@ -11,8 +11,16 @@ import kv.server.Limits;
  *       waits for replicas before it is answered -UNAVAILABLE. Longer rides out slow peers;
  *       shorter answers sooner in a partition. 1 s is several round trips on a LAN.
  *   <li>{@code pushRetryNanos}: a push batch not acknowledged in this time is sent again.
+ *   <li>{@code pushIntervalNanos}: a peer gets a push at most once per interval, unless a
+ *       QUORUM or ALL write waits for it or a full batch is due. Every push costs the peer an
+ *       fsync (its ack promises durability), so under load pushing once per turn makes the peers
+ *       fsync as often as this node and slows every fsync on a shared disk; 5 ms adds at most
+ *       5 ms of replication lag to level-ONE writes. 0 pushes every turn.
  *   <li>{@code antiEntropyIntervalNanos}: one anti-entropy round (with the next peer in turn)
  *       per interval. A round moves at most {@link Limits#EVENTUAL_ROUND_SIZE_BYTES_MAX}.
+ *   <li>{@code tombstoneSettleNanos}: a tombstone this node wrote is dropped this long after
+ *       every peer acknowledged it, so no older value still in flight can come back through
+ *       the gap. Longer than any frame stays queued or in flight; 5 s is generous on FIFO links.
  *   <li>{@code tombstoneGraceMillis}: a tombstone is dropped after this long (by its version's
  *       wall time) even if not every replica is known to hold it. This is the limit of the
  *       guarantee: a replica cut off for longer may bring a deleted value back.
@@ -24,7 +32,9 @@ public record EventualConfig(
         long writeTimeoutNanos,
         long readTimeoutNanos,
         long pushRetryNanos,
+        long pushIntervalNanos,
         long antiEntropyIntervalNanos,
+        long tombstoneSettleNanos,
         long tombstoneGraceMillis,
         EventualBrokenVariant brokenVariant) {
 
@@ -39,16 +49,20 @@ public record EventualConfig(
         Assert.that(writeTimeoutNanos > 0, "write timeout %d ns", writeTimeoutNanos);
         Assert.that(readTimeoutNanos > 0, "read timeout %d ns", readTimeoutNanos);
         Assert.that(pushRetryNanos > 0, "push retry %d ns", pushRetryNanos);
+        Assert.that(pushIntervalNanos >= 0 && pushIntervalNanos < pushRetryNanos,
+                "push interval %d ns must be below the push retry %d ns", pushIntervalNanos,
+                pushRetryNanos);
         Assert.that(antiEntropyIntervalNanos > 0, "anti-entropy interval %d ns",
                 antiEntropyIntervalNanos);
+        Assert.that(tombstoneSettleNanos > 0, "tombstone settle %d ns", tombstoneSettleNanos);
         Assert.that(tombstoneGraceMillis > 0, "tombstone grace %d ms", tombstoneGraceMillis);
         Assert.that(brokenVariant != null, "broken variant must be set (NONE in production)");
     }
 
     public static EventualConfig defaults(int nodeIndex, int membersMask) {
         return new EventualConfig(nodeIndex, membersMask, 1000 * MILLIS_NANOS,
-                1000 * MILLIS_NANOS, 200 * MILLIS_NANOS, 1000 * MILLIS_NANOS,
-                24L * 3600 * 1000, EventualBrokenVariant.NONE);
+                1000 * MILLIS_NANOS, 200 * MILLIS_NANOS, 5 * MILLIS_NANOS, 1000 * MILLIS_NANOS,
+                5000 * MILLIS_NANOS, 24L * 3600 * 1000, EventualBrokenVariant.NONE);
     }
 
     public int replicasCount() {
@@ -62,17 +76,32 @@ public record EventualConfig(
 
     public EventualConfig withBrokenVariant(EventualBrokenVariant variant) {
         return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
-                pushRetryNanos, antiEntropyIntervalNanos, tombstoneGraceMillis, variant);
+                pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
+                tombstoneGraceMillis, variant);
     }
 
     public EventualConfig withTimings(long writeTimeoutNanos, long readTimeoutNanos,
                                       long pushRetryNanos, long antiEntropyIntervalNanos) {
         return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
-                pushRetryNanos, antiEntropyIntervalNanos, tombstoneGraceMillis, brokenVariant);
+                pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
+                tombstoneGraceMillis, brokenVariant);
+    }
+
+    public EventualConfig withPushIntervalNanos(long intervalNanos) {
+        return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
+                pushRetryNanos, intervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
+                tombstoneGraceMillis, brokenVariant);
+    }
+
+    public EventualConfig withTombstoneSettleNanos(long settleNanos) {
+        return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
+                pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, settleNanos,
+                tombstoneGraceMillis, brokenVariant);
     }
 
     public EventualConfig withTombstoneGraceMillis(long graceMillis) {
         return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
-                pushRetryNanos, antiEntropyIntervalNanos, graceMillis, brokenVariant);
+                pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
+                graceMillis, brokenVariant);
     }
 }

@@ -1,7 +1,6 @@
 package kv.server.eventual;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import kv.server.Assert;
 import kv.server.Clock;
@@ -59,6 +58,8 @@ public final class EventualReplica {
     private long nowNanos;
     private boolean readyOutstanding;
     private long hlcPersisted;
+    /** This turn acknowledges something as durable (see {@link EventualReady#mustSync()}). */
+    private boolean mustSync;
 
     /**
      * @param state    the state column family (keys' records of every keyspace)
@@ -84,6 +85,15 @@ public final class EventualReplica {
 
     public EventualStats stats() {
         return stats;
+    }
+
+    /**
+     * The XOR over this replica's live keys of {@code keyspace} of a hash of (key, version):
+     * two replicas holding the same values (same versions) have the same digest. Tombstones
+     * and absent keys read alike, so they do not count.
+     */
+    public long keyspaceDigest(int keyspace) {
+        return store.keyspaceDigest(keyspace);
     }
 
     /** The key's value and version here; a tombstone at {@link Version#ZERO} if unknown. */
@@ -128,9 +138,10 @@ public final class EventualReplica {
             return;
         }
         long seq = 0;
+        if (!changed.isEmpty()) mustSync = true;
         for (Update update : changed) {
             store.put(update.keyspace(), update.key(), update.value());
-            seq = replication.append(update.keyspace(), update.key(), version);
+            seq = replication.append(update);
         }
         int requiredCount = level.requiredCount(config.replicasCount());
         if (config.brokenVariant() == EventualBrokenVariant.ACK_WITHOUT_REPLICAS) requiredCount = 1;
@@ -148,14 +159,13 @@ public final class EventualReplica {
      * The keys the command changed, as whole values at {@code version}; a -LIMIT error if one
      * grew past {@link Limits#EVENTUAL_VALUE_SIZE_BYTES_MAX} (then nothing is applied).
      */
-    private Reply changedKeys(Command command, StateReader after, Version version,
+    private Reply changedKeys(Command command, StateOverlay after, Version version,
                               List<Update> changed) {
         boolean deletesEveryKey = EventualCommands.deletesEveryKey(command.type());
         int keyspace = command.keyspaceIndex();
         for (byte[] key : EventualCommands.keysOf(command)) {
             byte[] blobAfter = KeyRecords.encode(after, keyspace, key);
-            byte[] blobBefore = KeyRecords.encode(store.state(), keyspace, key);
-            boolean same = Arrays.equals(blobBefore, blobAfter);
+            boolean same = !KeyRecords.changed(after, store.state(), keyspace, key, blobAfter);
             if (same && !(deletesEveryKey && blobAfter == null)) continue;
             if (blobAfter != null && blobAfter.length > Limits.EVENTUAL_VALUE_SIZE_BYTES_MAX) {
                 return Reply.error("LIMIT eventual value of key would be " + blobAfter.length
@@ -235,6 +245,7 @@ public final class EventualReplica {
     }
 
     private void onPush(int from, Push push) {
+        mustSync = true;
         for (Update update : push.updates()) merger.merge(update);
         // Sent only after this turn is persisted (EventualReady order): the ack means durable.
         outbox.send(from, new PushAck(push.fromSeq(), push.toSeq()));
@@ -255,7 +266,7 @@ public final class EventualReplica {
             }
         }
         truncateTail(kept);
-        replication.truncate(oldestPendingSeq());
+        replication.truncate(oldestPendingSeq(), nowNanos);
     }
 
     private void truncateTail(int kept) {
@@ -278,7 +289,9 @@ public final class EventualReplica {
         expireWrites();
         quorumReads.expire(nowNanos);
         replication.retryExpired(nowNanos);
-        replication.truncate(oldestPendingSeq());
+        replication.truncate(oldestPendingSeq(), nowNanos);
+        replication.dropSettledTombstones(nowNanos);
+        replication.refreshLag(clock.wallMillis());
         antiEntropy.tick(nowNanos);
         collectTombstones();
     }
@@ -321,7 +334,9 @@ public final class EventualReplica {
     public EventualReady ready() {
         store.checkTurnOpen();
         Assert.that(!readyOutstanding, "ready() called twice without advance()");
-        replication.push(nowNanos);
+        // Pacing reads the clock: turns come faster than ticks under load.
+        replication.push(Math.max(nowNanos, clock.monotonicNanos()), !pendingWrites.isEmpty());
+        replication.persistLastSeq();
         if (hlc.last() != hlcPersisted) {
             // The clock never goes back across a restart, even if the wall clock did.
             store.putLong(EventualLayout.NODE_HLC, hlc.last());
@@ -329,8 +344,10 @@ public final class EventualReplica {
         }
         readyOutstanding = true;
         store.endTurn();
+        boolean sync = mustSync;
+        mustSync = false;
         return new EventualReady(store.stateWrites(), store.metadataWrites(),
-                outbox.takeMessages(), outbox.takeReplies());
+                outbox.takeMessages(), outbox.takeReplies(), sync);
     }
 
     /** The driver persisted, sent and answered the last {@link #ready()}. */

@@ -31,12 +31,14 @@ final class EventualStore {
     private StateOverlay metadata;
     private boolean turnOpen = true;
     private final long[] digests = new long[Limits.EVENTUAL_DIGEST_BUCKETS_COUNT];
+    /** The same XOR per keyspace: equal on two replicas when they hold the same live versions. */
+    private final long[] keyspaceDigests = new long[Limits.KEYSPACES_COUNT_MAX];
 
     EventualStore(StateReader stateBase, StateReader metadataBase) {
         this.stateBase = stateBase;
         this.metadataBase = metadataBase;
-        this.state = new StateOverlay(stateBase);
-        this.metadata = new StateOverlay(metadataBase);
+        this.state = new StateOverlay(new TurnReadCache(stateBase));
+        this.metadata = new StateOverlay(new TurnReadCache(metadataBase));
         rebuildDigests();
     }
 
@@ -48,9 +50,11 @@ final class EventualStore {
                 Entry entry = decodeEntry(cursor.value());
                 if (entry.tombstone()) continue;
                 int bucket = ((versionKey[1] & 0xff) << 8) | (versionKey[2] & 0xff);
+                int keyspace = versionKey[3] & 0xff;
                 byte[] key = java.util.Arrays.copyOfRange(versionKey, 4, versionKey.length);
-                digests[bucket] ^= EventualLayout.entryDigest(versionKey[3] & 0xff, key,
-                        entry.version());
+                long entryDigest = EventualLayout.entryDigest(keyspace, key, entry.version());
+                digests[bucket] ^= entryDigest;
+                keyspaceDigests[keyspace] ^= entryDigest;
             }
         }
     }
@@ -75,8 +79,8 @@ final class EventualStore {
     void startTurn() {
         Assert.that(!turnOpen, "turn started twice");
         turnOpen = true;
-        state = new StateOverlay(stateBase);
-        metadata = new StateOverlay(metadataBase);
+        state = new StateOverlay(new TurnReadCache(stateBase));
+        metadata = new StateOverlay(new TurnReadCache(metadataBase));
     }
 
     void checkTurnOpen() {
@@ -114,10 +118,16 @@ final class EventualStore {
 
     /** Replaces the key's value and version unconditionally (callers merge first). */
     void put(int keyspace, byte[] key, Versioned value) {
-        Entry old = entry(keyspace, key);
+        put(keyspace, key, value, entry(keyspace, key));
+    }
+
+    /** As {@link #put(int, byte[], Versioned)}, where the caller read {@code old} this turn. */
+    void put(int keyspace, byte[] key, Versioned value, Entry old) {
         int bucket = EventualLayout.bucketOf(keyspace, key);
         if (old != null && !old.tombstone()) {
-            digests[bucket] ^= EventualLayout.entryDigest(keyspace, key, old.version());
+            long oldDigest = EventualLayout.entryDigest(keyspace, key, old.version());
+            digests[bucket] ^= oldDigest;
+            keyspaceDigests[keyspace] ^= oldDigest;
         }
         if (old != null && old.tombstone()) {
             metadata.delete(EventualLayout.tombstone(old.version(), keyspace, key));
@@ -128,7 +138,9 @@ final class EventualStore {
         if (value.isTombstone()) {
             metadata.put(EventualLayout.tombstone(value.version(), keyspace, key), new byte[0]);
         } else {
-            digests[bucket] ^= EventualLayout.entryDigest(keyspace, key, value.version());
+            long newDigest = EventualLayout.entryDigest(keyspace, key, value.version());
+            digests[bucket] ^= newDigest;
+            keyspaceDigests[keyspace] ^= newDigest;
         }
     }
 
@@ -143,6 +155,10 @@ final class EventualStore {
 
     long[] digests() {
         return digests.clone();
+    }
+
+    long keyspaceDigest(int keyspace) {
+        return keyspaceDigests[keyspace];
     }
 
     /**
@@ -211,12 +227,16 @@ final class EventualStore {
         metadata.put(key, Bytes.ofLong(value));
     }
 
+    byte[] getMetadata(byte[] key) {
+        return metadata.get(key);
+    }
+
     void putMetadata(byte[] key, byte[] value) {
         metadata.put(key, value);
     }
 
-    void deleteMetadataRange(byte[] from, byte[] toExclusive) {
-        metadata.deleteRange(from, toExclusive);
+    void deleteMetadata(byte[] key) {
+        metadata.delete(key);
     }
 
     StateCursor scanMetadata(byte[] from, byte[] toExclusive) {

@@ -25,7 +25,7 @@ final class Merger {
         Version localVersion = local == null ? Version.ZERO : local.version();
         if (!wins(localVersion, incoming.version())) return false;
         if (local != null) stats.conflictsResolved++;
-        store.put(update.keyspace(), update.key(), incoming);
+        store.put(update.keyspace(), update.key(), incoming, local);
         return true;
     }
 

@@ -52,18 +52,9 @@ public final class LocalReadPath implements ReadPath {
         }
     }
 
-    /** Commands that do exactly one point get, so a memory-only read of them is atomic. */
-    private static boolean isSinglePointRead(Command command) {
-        return switch (command.type()) {
-            case GET, STRLEN, TYPE, HLEN, ZCARD -> true;
-            case EXISTS -> command.args().length == 2;
-            default -> false;
-        };
-    }
-
     @Override
     public Reply tryReadNow(Command command) {
-        if (!isSinglePointRead(command)) return null;
+        if (!command.isSinglePointRead()) return null;
         try {
             return stateMachine.read(command, stateStore.cachedOnly());
         } catch (WouldBlock needsDisk) {

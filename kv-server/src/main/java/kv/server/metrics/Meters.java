@@ -2,6 +2,7 @@ package kv.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -15,9 +16,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import kv.server.command.CommandType;
+import kv.server.eventual.EventualStats;
 import kv.server.log.LogMetrics;
+import kv.server.node.EventualStatus;
 import kv.server.resp.RespMetrics;
 import kv.server.transport.TransportMetrics;
 
@@ -178,6 +182,55 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
                              java.util.function.ToDoubleFunction<T> value, String... tags) {
         io.micrometer.core.instrument.FunctionCounter.builder(name, source, value).tags(nodeTag)
                 .tags(tags).description(description).register(registry);
+    }
+
+    /**
+     * Eventual keyspaces' gauges and counters, read from the driver's last published status
+     * (once per tick) at scrape time: replication lag per peer in entries and seconds,
+     * anti-entropy rounds, ranges compared and repaired, read repairs, conflicts resolved.
+     */
+    public void bindEventual(Supplier<EventualStatus> status) {
+        EventualStatus first = status.get();
+        for (int peer = 0; peer < first.nodeIdByIndex().length; peer++) {
+            if (peer == first.selfIndex()) continue;
+            int index = peer;
+            Tags peerTag = nodeTag.and("peer", Integer.toString(first.nodeIdByIndex()[peer]));
+            Gauge.builder("kv.eventual.replication.lag.entries", status,
+                            s -> s.get().stats().peerLagEntries[index]).tags(peerTag)
+                    .description("Update log entries the peer has not acknowledged")
+                    .register(registry);
+            Gauge.builder("kv.eventual.replication.lag", status,
+                            s -> s.get().stats().peerLagMillis[index] / 1000.0).tags(peerTag)
+                    .baseUnit("seconds")
+                    .description("Age of the oldest update the peer has not acknowledged")
+                    .register(registry);
+        }
+        eventualCounter("kv.eventual.antientropy.rounds", status, e -> e.antiEntropyRounds, null);
+        eventualCounter("kv.eventual.antientropy.ranges.compared", status,
+                e -> e.antiEntropyRangesCompared, null);
+        eventualCounter("kv.eventual.antientropy.ranges.repaired", status,
+                e -> e.antiEntropyRangesRepaired, null);
+        eventualCounter("kv.eventual.antientropy.keys.repaired", status,
+                e -> e.antiEntropyKeysRepaired, null);
+        eventualCounter("kv.eventual.read.repairs", status, e -> e.readRepairs, null);
+        eventualCounter("kv.eventual.conflicts.resolved", status, e -> e.conflictsResolved, null);
+        eventualCounter("kv.eventual.writes", status, e -> e.writesAcknowledged, "acknowledged");
+        eventualCounter("kv.eventual.writes", status, e -> e.writesUnavailable, "unavailable");
+        eventualCounter("kv.eventual.reads", status, e -> e.readsUnavailable, "unavailable");
+        eventualCounter("kv.eventual.push.batches", status, e -> e.pushBatchesSent, "sent");
+        eventualCounter("kv.eventual.push.batches", status, e -> e.pushBatchesRetried, "retried");
+        eventualCounter("kv.eventual.tombstones.dropped", status, e -> e.tombstonesDropped, null);
+        eventualCounter("kv.eventual.log.overflowed", status, e -> e.logEntriesOverflowed, null);
+        eventualCounter("kv.eventual.messages.rejected", status, e -> e.messagesRejected, null);
+        eventualCounter("kv.eventual.requests.busy", status, e -> e.requestsBusy, null);
+    }
+
+    private void eventualCounter(String name, Supplier<EventualStatus> status,
+                                 ToDoubleFunction<EventualStats> value, String result) {
+        FunctionCounter.Builder<Supplier<EventualStatus>> builder = FunctionCounter.builder(name,
+                status, s -> value.applyAsDouble(s.get().stats())).tags(nodeTag);
+        if (result != null) builder.tag("result", result);
+        builder.register(registry);
     }
 
     @Override

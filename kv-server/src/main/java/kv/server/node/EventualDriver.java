@@ -14,6 +14,8 @@ import kv.server.eventual.EventualReplica;
 import kv.server.eventual.Level;
 import kv.server.log.EventualPath;
 import kv.server.log.ReplicatedLog;
+import kv.server.statemachine.KeyRecords;
+import kv.server.statemachine.WouldBlock;
 import kv.server.storage.rocksdb.RocksEventualStore;
 import kv.server.transport.Frame;
 import kv.server.transport.PeerTransport;
@@ -42,11 +44,18 @@ public final class EventualDriver implements EventualPath {
     private final boolean fsync;
     private final Clock clock;
     private final int[] nodeIdByIndex;
+    private final int selfIndex;
     private final TreeMap<Long, ReplicatedLog.Callback> waiting = new TreeMap<>();
     private final Thread thread;
     private PeerTransport transport;
     private long requestId;
+    /** A turn was written without a sync since the last sync. */
+    private boolean unsyncedWrites;
+    /** Replies of the last synced turn, and how long its sync took (see gatherGroup). */
+    private int groupExpected;
+    private long groupWaitNanos;
     private volatile boolean running = true;
+    private volatile EventualStatus status;
 
     public EventualDriver(EventualConfig config, int[] nodeIdByIndex, RocksEventualStore store,
                           boolean fsync, Clock clock) {
@@ -56,6 +65,22 @@ public final class EventualDriver implements EventualPath {
         this.clock = clock;
         this.replica = new EventualReplica(config, store.state(), store.metadata(), clock);
         this.thread = new Thread(this::run, "node-" + nodeIdByIndex[config.nodeIndex()] + "-eventual");
+        this.selfIndex = config.nodeIndex();
+        publishStatus();
+    }
+
+    /** Counters, lags and digests as of the last tick (INFO eventual, metrics). */
+    public EventualStatus status() {
+        return status;
+    }
+
+    private void publishStatus() {
+        long[] digests = new long[Limits.KEYSPACES_COUNT_MAX];
+        for (int keyspace = 0; keyspace < digests.length; keyspace++) {
+            digests[keyspace] = replica.keyspaceDigest(keyspace);
+        }
+        status = new EventualStatus(replica.stats().copy(), digests, nodeIdByIndex.clone(),
+                selfIndex);
     }
 
     /** Starts the loop; {@code transport} is null on a single node. */
@@ -70,6 +95,21 @@ public final class EventualDriver implements EventualPath {
             callback.onReply(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
         } else if (!inbound.offer(new Request(command, level, callback))) {
             callback.onReply(Reply.error("BUSY the node's eventual queue is full; retry with backoff"));
+        }
+    }
+
+    /**
+     * A level-ONE point read straight from the store's memory, on the caller's event loop: no
+     * hand-off to the driver thread. The driver writes each turn in one atomic batch before it
+     * answers, so this sees every acknowledged write and never half a turn.
+     */
+    @Override
+    public Reply tryReadNow(Command command) {
+        if (!running || !command.isSinglePointRead()) return null;
+        try {
+            return KeyRecords.execute(command, store.stateCachedOnly(), null, 0);
+        } catch (WouldBlock needsDisk) {
+            return null;
         }
     }
 
@@ -91,22 +131,44 @@ public final class EventualDriver implements EventualPath {
         while (running) {
             try {
                 inbound.drainInto(drained, nextTickNanos - clock.monotonicNanos());
+                gatherGroup(drained);
             } catch (InterruptedException e) {
                 break;
             }
             for (Input input : drained) handle(input);
             drained.clear();
             long now = clock.monotonicNanos();
-            if (now >= nextTickNanos) {
+            boolean ticked = now >= nextTickNanos;
+            if (ticked) {
                 replica.tick(now);
                 nextTickNanos = now + TICK_NANOS;
             }
             processReady();
+            if (ticked) publishStatus();
         }
         for (ReplicatedLog.Callback callback : waiting.values()) {
             callback.onReply(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
         }
         waiting.clear();
+    }
+
+    /**
+     * Group commit across connections: after a synced turn answered n clients, waits (bounded by
+     * {@link Limits#EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX} and by that sync's duration) until
+     * about n inputs are here. Without it, the clients answered after a sync come back during
+     * the next turn's sync and the writers split into two halves, each with its own fsync.
+     */
+    private void gatherGroup(List<Input> drained) throws InterruptedException {
+        int expected = groupExpected;
+        groupExpected = 0;
+        if (expected <= drained.size()) return;
+        long deadline = clock.monotonicNanos() + Math.min(groupWaitNanos,
+                TimeUnit.MICROSECONDS.toNanos(Limits.EVENTUAL_GROUP_COMMIT_WAIT_MICROS_MAX));
+        while (drained.size() < expected && drained.size() < Limits.INBOUND_DRAIN_COUNT_MAX) {
+            long leftNanos = deadline - clock.monotonicNanos();
+            if (leftNanos <= 0) return;
+            inbound.drainInto(drained, leftNanos);
+        }
     }
 
     private void handle(Input input) {
@@ -129,7 +191,7 @@ public final class EventualDriver implements EventualPath {
     /** Persist, then send, then answer (a reply never precedes the durable write). */
     private void processReady() {
         EventualReady ready = replica.ready();
-        store.write(ready.stateWrites(), ready.metadataWrites(), fsync);
+        persist(ready);
         if (transport != null) {
             for (EventualReady.OutboundMessage message : ready.messagesToSend()) {
                 transport.send(nodeIdByIndex[message.toNodeIndex()], message.frameType(), message.body());
@@ -141,6 +203,23 @@ public final class EventualDriver implements EventualPath {
             if (callback != null) callback.onReply(reply.reply());
         }
         replica.advance();
+    }
+
+    /** Writes the turn; syncs only what it acknowledges as durable (EventualReady#mustSync). */
+    private void persist(EventualReady ready) {
+        boolean sync = fsync && ready.mustSync();
+        long startNanos = clock.monotonicNanos();
+        if (ready.mustPersist()) {
+            store.write(ready.stateWrites(), ready.metadataWrites(), sync);
+            unsyncedWrites = fsync && !sync;
+        } else if (sync && unsyncedWrites) {
+            store.syncWal();
+            unsyncedWrites = false;
+        }
+        if (sync) {
+            groupExpected = ready.repliesToSend().size();
+            groupWaitNanos = clock.monotonicNanos() - startNanos;
+        }
     }
 
     @Override

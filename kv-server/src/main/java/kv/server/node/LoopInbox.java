@@ -21,13 +21,15 @@ final class LoopInbox<T> {
 
     /**
      * Waits up to {@code waitNanos} for a first input (0: do not wait), then takes whatever else
-     * is queued, at most {@link Limits#INBOUND_DRAIN_COUNT_MAX} in all.
+     * is queued, until {@code out} holds {@link Limits#INBOUND_DRAIN_COUNT_MAX} in all.
      */
     void drainInto(List<T> out, long waitNanos) throws InterruptedException {
+        int room = Limits.INBOUND_DRAIN_COUNT_MAX - out.size();
+        if (room <= 0) return;
         T first = waitNanos <= 0 ? queue.poll() : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
         if (first == null) return;
         out.add(first);
-        queue.drainTo(out, Limits.INBOUND_DRAIN_COUNT_MAX - 1);
+        queue.drainTo(out, room - 1);
     }
 
     /** Waits (bounded) for a loop thread that was told to stop. */

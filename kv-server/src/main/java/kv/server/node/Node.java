@@ -70,7 +70,10 @@ public final class Node implements AutoCloseable {
             consensus.start(transport);
             meters.bindConsensus(consensus::status);
         }
-        if (eventual != null) eventual.start(transport);
+        if (eventual != null) {
+            eventual.start(transport);
+            meters.bindEventual(eventual::status);
+        }
         ConsensusLog cluster = consensus;
         meters.gauge("kv.rocksdb.keys.estimated", null, storage,
                 s -> s.stateProperty("rocksdb.estimate-num-keys"));
@@ -81,7 +84,8 @@ public final class Node implements AutoCloseable {
         meters.gauge("kv.log.applied.slot", null, log, ReplicatedLog::appliedSlot);
         ClientRegistry clients = new ClientRegistry();
         NodeInfo info = new NodeInfo(config, meters, clients, log, state,
-                cluster == null ? null : cluster::status);
+                cluster == null ? null : cluster::status,
+                eventual == null ? null : eventual::status);
         resp = new RespServer(new RespContext(config.keyspaces(), log, reads, meters, info,
                 configValues(config), config.connectionsMax(), clients, eventual),
                 config.clientBind(), self == null ? config.clientPort() : self.clientPort(),

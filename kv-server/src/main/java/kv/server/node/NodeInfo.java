@@ -23,10 +23,14 @@ final class NodeInfo implements InfoSource {
     private final StateStore state;
     /** Consensus status in a cluster; null on a single node. */
     private final java.util.function.Supplier<ClusterStatus> cluster;
+    /** The eventual driver's status; null without eventual keyspaces. */
+    private final java.util.function.Supplier<EventualStatus> eventual;
 
     NodeInfo(ServerConfig config, Meters meters, ClientRegistry clients, ReplicatedLog log,
-             StateStore state, java.util.function.Supplier<ClusterStatus> cluster) {
+             StateStore state, java.util.function.Supplier<ClusterStatus> cluster,
+             java.util.function.Supplier<EventualStatus> eventual) {
         this.cluster = cluster;
+        this.eventual = eventual;
         this.config = config;
         this.meters = meters;
         this.clients = clients;
@@ -37,7 +41,7 @@ final class NodeInfo implements InfoSource {
     @Override
     public List<String> defaultSections() {
         return List.of("server", "clients", "memory", "persistence", "stats", "replication",
-                "keyspace");
+                "keyspace", "eventual");
     }
 
     @Override
@@ -64,6 +68,7 @@ final class NodeInfo implements InfoSource {
                     + "\r\n";
             case "replication" -> replicationSection();
             case "keyspace" -> keyspaceSection();
+            case "eventual" -> eventual == null ? "" : eventualSection(eventual.get());
             default -> "";
         };
     }
@@ -130,6 +135,39 @@ final class NodeInfo implements InfoSource {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Eventual keyspaces as of the driver's last tick: per keyspace its digest (16 hex digits;
+     * equal on two replicas when they hold the same live values, see
+     * EventualReplica#keyspaceDigest), per peer its replication lag, then the counters.
+     */
+    private String eventualSection(EventualStatus status) {
+        StringBuilder out = new StringBuilder("# Eventual\r\n");
+        for (Keyspaces.Keyspace keyspace : config.keyspaces().all()) {
+            if (keyspace.mode() != Keyspaces.Mode.EVENTUAL) continue;
+            out.append("eventual_db").append(keyspace.index()).append(":digest=")
+                    .append(String.format("%016x", status.keyspaceDigests()[keyspace.index()]))
+                    .append(",name=").append(keyspace.name()).append("\r\n");
+        }
+        kv.server.eventual.EventualStats stats = status.stats();
+        for (int peer = 0; peer < status.nodeIdByIndex().length; peer++) {
+            if (peer == status.selfIndex()) continue;
+            out.append("eventual_peer").append(status.nodeIdByIndex()[peer]).append(":lag_entries=")
+                    .append(stats.peerLagEntries[peer]).append(",lag_ms=")
+                    .append(stats.peerLagMillis[peer]).append("\r\n");
+        }
+        return out.append("eventual_conflicts_resolved:").append(stats.conflictsResolved)
+                .append("\r\neventual_read_repairs:").append(stats.readRepairs)
+                .append("\r\neventual_anti_entropy_rounds:").append(stats.antiEntropyRounds)
+                .append("\r\neventual_anti_entropy_ranges_compared:")
+                .append(stats.antiEntropyRangesCompared)
+                .append("\r\neventual_anti_entropy_ranges_repaired:")
+                .append(stats.antiEntropyRangesRepaired)
+                .append("\r\neventual_anti_entropy_keys_repaired:")
+                .append(stats.antiEntropyKeysRepaired)
+                .append("\r\neventual_writes_unavailable:").append(stats.writesUnavailable)
+                .append("\r\n").toString();
     }
 
     private long uptimeSeconds() {

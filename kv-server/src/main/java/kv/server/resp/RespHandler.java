@@ -224,9 +224,20 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
      * replica at the connection's level (CONSISTENCY) or the keyspace's default.
      */
     private void startEventual(CommandType type, byte[][] args) {
+        Keyspaces.Keyspace keyspace = context.keyspaces().byIndex(session.keyspaceIndex);
+        Command first = Command.of(type, session.keyspaceIndex, args);
+        if (type.flag == CommandFlag.READ && levelFor(keyspace, false) == kv.server.eventual.Level.ONE) {
+            long start = System.nanoTime();
+            Reply now = context.eventual().tryReadNow(first);
+            if (now != null) { // a local point read from memory: no hand-off, order kept
+                context.metrics().onCommand(type, System.nanoTime() - start, now.isError());
+                write(now);
+                return;
+            }
+        }
         List<Command> commands = new ArrayList<>();
         List<CommandType> types = new ArrayList<>();
-        commands.add(Command.of(type, session.keyspaceIndex, args));
+        commands.add(first);
         types.add(type);
         while (commands.size() < Limits.BATCH_COMMANDS_COUNT_MAX && !pending.isEmpty()) {
             Request next = pending.peek();
@@ -240,7 +251,6 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             commands.add(Command.of(nextType, session.keyspaceIndex, next.args()));
             types.add(nextType);
         }
-        Keyspaces.Keyspace keyspace = context.keyspaces().byIndex(session.keyspaceIndex);
         submitAll(commands, types, (command, callback) -> context.eventual().execute(command,
                 levelFor(keyspace, command.type().isWrite()), callback));
     }

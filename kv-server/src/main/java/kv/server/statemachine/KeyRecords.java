@@ -125,10 +125,15 @@ public final class KeyRecords {
     public static void install(StateOverlay overlay, int keyspace, byte[] key, byte[] blob) {
         KeyspaceView current = new KeyspaceView(overlay, overlay, keyspace, 0);
         KeyspaceView.Meta existing = current.meta(key);
-        if (existing != null) current.delete(key, existing);
-        if (blob == null) return;
+        if (blob == null) {
+            if (existing != null) current.deleteUnpositioned(key, existing);
+            return;
+        }
         kv.server.Assert.that(problem(blob) == null, "installing a malformed blob: %s",
                 problem(blob));
+        // A key that stays present keeps its scan-order record and the key count: only its
+        // elements go, and the meta record is overwritten (the common overwrite is one put).
+        if (existing != null) current.deleteElements(key, existing);
         int metaLength = getInt(blob, 1);
         byte[] meta = Arrays.copyOfRange(blob, 5, 5 + metaLength);
         // The view stamps the blob's own version, so the meta record comes out byte-identical.
@@ -136,11 +141,11 @@ public final class KeyRecords {
         byte type = meta[0];
         if (type == KeyLayout.TYPE_STRING) {
             view.putString(key, Arrays.copyOfRange(meta, KeyLayout.META_HEADER_BYTES,
-                    meta.length), null);
+                    meta.length), existing);
             return;
         }
         long count = Bytes.getLong(meta, KeyLayout.META_HEADER_BYTES);
-        view.putCount(key, type, count, null);
+        view.putCount(key, type, count, existing);
         byte[] prefix = elementPrefix(keyspace, type, key);
         byte[] scorePrefix = KeyLayout.subPrefix(keyspace, KeyLayout.TAG_ZSET_SCORE, key);
         int at = 5 + metaLength + 4;
@@ -157,6 +162,22 @@ public final class KeyRecords {
                 overlay.put(KeyLayout.scoreEntry(scorePrefix, score, element), new byte[0]);
             }
         }
+    }
+
+    /**
+     * Whether a command run over {@code after} (an overlay on {@code before}) changed the key,
+     * given {@code blobAfter}, the key's value after it. A command that rewrites a meta record
+     * stamps it with a version newer than any stored, so a rewritten meta is a change without
+     * encoding the value before; only element-only writes (a sorted-set score) and untouched
+     * keys are compared whole.
+     */
+    public static boolean changed(StateOverlay after, StateReader before, int keyspace,
+                                  byte[] key, byte[] blobAfter) {
+        byte[] metaKey = KeyLayout.meta(keyspace, key);
+        if (after.buffers(metaKey)) {
+            return blobAfter != null || before.get(metaKey) != null;
+        }
+        return !Arrays.equals(encode(before, keyspace, key), blobAfter);
     }
 
     /**

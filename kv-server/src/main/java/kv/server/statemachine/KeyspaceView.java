@@ -77,20 +77,39 @@ final class KeyspaceView {
 
     /** Deletes {@code key} whatever its type, with all its sub-records. */
     void delete(byte[] key, Meta existing) {
+        deleteElements(key, existing);
+        deleteMetaOnly(key);
+    }
+
+    /**
+     * As {@link #delete} but leaves the keyspace's last-delete position alone. Only WATCH reads
+     * it (strong keyspaces); eventual replicas must hold the same records for the same values,
+     * whichever order of versions they installed.
+     */
+    void deleteUnpositioned(byte[] key, Meta existing) {
+        deleteElements(key, existing);
+        removeMeta(key);
+    }
+
+    /** Deletes the sub-records of a hash or sorted set (none for a string); keeps the meta. */
+    void deleteElements(byte[] key, Meta existing) {
         if (existing.type() == KeyLayout.TYPE_HASH) {
             deletePrefix(KeyLayout.subPrefix(keyspace, KeyLayout.TAG_HASH_FIELD, key));
         } else if (existing.type() == KeyLayout.TYPE_ZSET) {
             deletePrefix(KeyLayout.subPrefix(keyspace, KeyLayout.TAG_ZSET_MEMBER, key));
             deletePrefix(KeyLayout.subPrefix(keyspace, KeyLayout.TAG_ZSET_SCORE, key));
         }
-        deleteMetaOnly(key);
     }
 
     private void deleteMetaOnly(byte[] key) {
+        removeMeta(key);
+        overlay.put(KeyLayout.keyspaceCounter(keyspace, "lastDelete"), Bytes.ofLong(position));
+    }
+
+    private void removeMeta(byte[] key) {
         overlay.delete(KeyLayout.meta(keyspace, key));
         overlay.delete(KeyLayout.scanOrder(keyspace, key));
         addToKeyCount(-1);
-        overlay.put(KeyLayout.keyspaceCounter(keyspace, "lastDelete"), Bytes.ofLong(position));
     }
 
     void deletePrefix(byte[] prefix) {

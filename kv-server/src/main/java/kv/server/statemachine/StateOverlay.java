@@ -42,6 +42,11 @@ public final class StateOverlay implements StateReader {
         ops.add(new StateWrites.Op(from, null, toExclusive));
     }
 
+    /** True if this overlay put or deleted {@code key} itself (a deleted range does not count). */
+    public boolean buffers(byte[] key) {
+        return buffered.containsKey(key);
+    }
+
     public StateWrites writes() {
         return new StateWrites(List.copyOf(ops));
     }

@@ -135,6 +135,67 @@ class EventualReplicaTest {
         assertThat(cluster.get(2, "GET", "k123")).isEqualTo("v123");
         assertThat(cluster.get(2, "GET", "k7")).isNull();
         assertThat(cluster.get(2, "ZRANGE", "z", "0", "-1")).isEqualTo("[a, b]");
+        // Fully repaired: the same live values and versions as the others.
+        long digest = cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE);
+        assertThat(cluster.node(2).replica.keyspaceDigest(TestCluster.KEYSPACE)).isEqualTo(digest);
+        assertThat(cluster.node(1).replica.keyspaceDigest(TestCluster.KEYSPACE)).isEqualTo(digest);
+        long rangesRepaired = 0;
+        for (TestNode node : cluster.nodes) {
+            rangesRepaired += node.replica.stats().antiEntropyRangesRepaired;
+        }
+        assertThat(rangesRepaired).isPositive();
+    }
+
+    @Test
+    void keyspaceDigestsAreEqualExactlyWhenReplicasHoldTheSameValues() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        assertThat(cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE)).isZero();
+        cluster.write(0, Level.ONE, "SET", "a", "1");
+        cluster.write(1, Level.ONE, "HSET", "h", "f", "v");
+        cluster.write(2, Level.ONE, "DEL", "gone");
+        cluster.deliverAll();
+        long digest = cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE);
+        assertThat(digest).isNotZero();
+        for (TestNode node : cluster.nodes) {
+            assertThat(node.replica.keyspaceDigest(TestCluster.KEYSPACE)).isEqualTo(digest);
+            assertThat(node.replica.keyspaceDigest(TestCluster.KEYSPACE + 1)).isZero();
+        }
+        cluster.isolate(2);
+        cluster.write(2, Level.ONE, "SET", "a", "2");
+        assertThat(cluster.node(2).replica.keyspaceDigest(TestCluster.KEYSPACE))
+                .isNotEqualTo(digest);
+        cluster.heal();
+        cluster.advanceMillis(300); // the push is retried
+        long healed = cluster.node(2).replica.keyspaceDigest(TestCluster.KEYSPACE);
+        assertThat(healed).isNotEqualTo(digest);
+        assertThat(cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE)).isEqualTo(healed);
+        // A deleted key counts like an absent one: back to the digest without it.
+        cluster.write(0, Level.ONE, "DEL", "a");
+        cluster.write(1, Level.ONE, "DEL", "h");
+        cluster.deliverAll();
+        for (TestNode node : cluster.nodes) {
+            assertThat(node.replica.keyspaceDigest(TestCluster.KEYSPACE)).isZero();
+        }
+    }
+
+    @Test
+    void lagPerPeerCountsUnacknowledgedEntriesAndTheAgeOfTheOldest() {
+        TestCluster cluster = new TestCluster(3, NO_ANTI_ENTROPY);
+        cluster.isolate(2);
+        cluster.write(0, Level.ONE, "SET", "a", "1");
+        cluster.advanceMillis(100);
+        cluster.write(0, Level.ONE, "SET", "b", "2");
+        cluster.advanceMillis(50);
+        EventualStats stats = cluster.node(0).replica.stats();
+        assertThat(stats.peerLagEntries[1]).isZero();
+        assertThat(stats.peerLagMillis[1]).isZero();
+        assertThat(stats.peerLagEntries[2]).isEqualTo(2);
+        assertThat(stats.peerLagMillis[2]).isBetween(150L, 160L);
+        assertThat(stats.peerLagEntries[0]).isZero();
+        cluster.heal();
+        cluster.advanceMillis(300);
+        assertThat(stats.peerLagEntries[2]).isZero();
+        assertThat(stats.peerLagMillis[2]).isZero();
     }
 
     @Test
@@ -258,6 +319,10 @@ class EventualReplicaTest {
         cluster.write(0, Level.ONE, "DEL", "k");
         cluster.deliverAll();
         cluster.advanceMillis(10); // a tick truncates the acknowledged log
+        // Kept while an older value could still be in flight to this node.
+        assertThat(value(cluster, 0, "k").isTombstone()).isTrue();
+        assertThat(value(cluster, 0, "k").version()).isNotEqualTo(Version.ZERO);
+        cluster.advanceMillis(5_000);
         assertThat(value(cluster, 0, "k").version())
                 .isEqualTo(Version.ZERO);
         assertThat(value(cluster, 1, "k").isTombstone())
@@ -281,6 +346,60 @@ class EventualReplicaTest {
         assertThat(value(cluster, 0, "k").version())
                 .isEqualTo(Version.ZERO);
         assertThat(cluster.node(0).replica.stats().tombstonesDropped).isEqualTo(1);
+    }
+
+    @Test
+    void pushesArePacedUnlessAWriteWaitsForReplicas() {
+        // Every push costs the peer an fsync: level-ONE writes reach a peer at most once per
+        // push interval; a QUORUM write is pushed at once.
+        TestCluster cluster = new TestCluster(2, config -> NO_ANTI_ENTROPY.apply(config)
+                .withPushIntervalNanos(20 * EventualConfig.MILLIS_NANOS));
+        cluster.write(0, Level.ONE, "SET", "a", "1");
+        cluster.write(0, Level.ONE, "SET", "b", "2");
+        cluster.deliverAll();
+        assertThat(cluster.get(1, "GET", "a")).isEqualTo("1");
+        assertThat(cluster.get(1, "GET", "b")).isNull();
+        long quorum = cluster.write(0, Level.QUORUM, "SET", "c", "3");
+        cluster.deliverAll();
+        assertThat(cluster.reply(quorum)).isEqualTo("OK");
+        assertThat(cluster.get(1, "GET", "b")).isEqualTo("2");
+        cluster.write(0, Level.ONE, "SET", "d", "4");
+        cluster.deliverAll();
+        assertThat(cluster.get(1, "GET", "d")).isNull();
+        cluster.advanceMillis(20);
+        assertThat(cluster.get(1, "GET", "d")).isEqualTo("4");
+    }
+
+    @Test
+    void onlyTurnsThatAcknowledgeDurabilityMustSync() {
+        // A client write and a merged push (its ack promises durability) sync; the pusher's
+        // progress, ticks and reads need not: a crash loses them, and a re-push restores them.
+        TestNode writer = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(0, 0b11)),
+                new TestClock(1_700_000_000_000L));
+        TestNode peer = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(1, 0b11)),
+                new TestClock(1_700_000_000_000L));
+        writer.replica.write(1, TestNode.command(TestCluster.KEYSPACE, "SET", "k", "v"),
+                Level.ONE);
+        EventualReady.OutboundMessage push = writer.turn().get(0);
+        assertThat(writer.lastReady.mustSync()).isTrue();
+        peer.replica.onMessage(0, push.frameType(), push.body());
+        EventualReady.OutboundMessage ack = peer.turn().get(0);
+        assertThat(peer.lastReady.mustSync()).isTrue();
+        assertThat(EventualMessageType.ofFrameType(ack.frameType()))
+                .isEqualTo(EventualMessageType.PUSH_ACK);
+        writer.replica.onMessage(1, ack.frameType(), ack.body());
+        writer.turn();
+        assertThat(writer.lastReady.mustPersist()).isTrue();
+        assertThat(writer.lastReady.mustSync()).isFalse();
+        writer.replica.read(2, TestNode.command(TestCluster.KEYSPACE, "GET", "k"), Level.ONE);
+        writer.replica.tick(10_000_000);
+        writer.turn();
+        assertThat(writer.lastReady.mustSync()).isFalse();
+        assertThat(TestNode.text(writer.replies.get(1).reply())).isEqualTo("v");
+        // The unsynced progress is lost in a crash; the value, synced with its write, is not.
+        writer.crash();
+        writer.start();
+        assertThat(writer.replica.valueOf(TestCluster.KEYSPACE, bytes("k")).blob()).isNotNull();
     }
 
     private static Versioned value(TestCluster cluster, int node, String key) {

@@ -104,6 +104,8 @@ final class EventualSimulator {
                             500 * EventualConfig.MILLIS_NANOS, 60 * EventualConfig.MILLIS_NANOS,
                             50 * EventualConfig.MILLIS_NANOS)
                     .withTombstoneGraceMillis(3_600_000)
+                    // Longer than a frame stays in flight here (SimNetwork delays at most 60 ms).
+                    .withTombstoneSettleNanos(200 * EventualConfig.MILLIS_NANOS)
                     .withBrokenVariant(options.variant());
             wallSkewMillis[i] = random.nextInt(401) - 200;
             nodes[i] = new TestNode(config, new TestClock(START_WALL_MILLIS + wallSkewMillis[i]));
@@ -210,7 +212,7 @@ final class EventualSimulator {
             boolean heldElsewhere = false;
             for (int other = 0; other < nodes.length && !heldElsewhere; other++) {
                 if (other == node) continue;
-                Version held = durableVersion(nodes[other].metadata, write.key);
+                Version held = durableVersion(nodes[other].durableMetadata, write.key);
                 heldElsewhere = held.compareTo(write.version) >= 0;
             }
             if (!heldElsewhere) write.lostWithDisk = true;

@@ -26,7 +26,9 @@ final class TestCluster {
         blocked = new boolean[nodesCount][nodesCount];
         int mask = (1 << nodesCount) - 1;
         for (int i = 0; i < nodesCount; i++) {
-            EventualConfig config = tweak.apply(EventualConfig.defaults(i, mask));
+            // Push every turn, so delivering until quiet needs no clock (pacing has its test).
+            EventualConfig config = tweak.apply(EventualConfig.defaults(i, mask)
+                    .withPushIntervalNanos(0));
             nodes[i] = new TestNode(config, new TestClock(1_700_000_000_000L));
         }
     }

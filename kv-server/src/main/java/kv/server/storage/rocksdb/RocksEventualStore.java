@@ -28,6 +28,7 @@ public final class RocksEventualStore {
     private final WriteOptions plainWrite = new WriteOptions();
     private final StateReader stateReader;
     private final StateReader metadataReader;
+    private final StateReader stateCachedOnly;
 
     public RocksEventualStore(RocksStorage storage) {
         this.db = storage.db();
@@ -35,11 +36,20 @@ public final class RocksEventualStore {
         this.eventual = storage.family(RocksStorage.CF_EVENTUAL);
         this.stateReader = new FamilyReader(db, state, null);
         this.metadataReader = new FamilyReader(db, eventual, null);
+        this.stateCachedOnly = new CachedOnlyReader(db, state);
     }
 
     /** Reads the state column family: the eventual keys' records. */
     public StateReader state() {
         return stateReader;
+    }
+
+    /**
+     * Reads the state column family from memory only ({@link kv.server.statemachine.WouldBlock}
+     * when it would need the disk): level-ONE point reads on an event loop.
+     */
+    public StateReader stateCachedOnly() {
+        return stateCachedOnly;
     }
 
     /** Reads the eventual column family: versions, tombstones, update log, peer progress. */
@@ -48,8 +58,8 @@ public final class RocksEventualStore {
     }
 
     /**
-     * Writes one turn atomically; {@code sync}: fsync before returning (false only for a
-     * keyspace configured to trade durability of the last writes for latency). A failure halts.
+     * Writes one turn atomically; {@code sync}: fsync the write-ahead log before returning
+     * (with it every earlier unsynced write). A failure halts.
      */
     public void write(StateWrites stateWrites, StateWrites metadataWrites, boolean sync) {
         if (stateWrites.isEmpty() && metadataWrites.isEmpty()) return;
@@ -59,6 +69,16 @@ public final class RocksEventualStore {
             db.write(sync ? syncWrite : plainWrite, batch);
         } catch (RocksDBException e) {
             throw new StorageFailure("eventual write failed: " + e.getMessage() + "; the node "
+                    + "stops rather than acknowledge a write that may not be durable", e);
+        }
+    }
+
+    /** Syncs the write-ahead log: earlier unsynced writes become durable. A failure halts. */
+    public void syncWal() {
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            throw new StorageFailure("eventual log sync failed: " + e.getMessage() + "; the node "
                     + "stops rather than acknowledge a write that may not be durable", e);
         }
     }

@@ -5,17 +5,14 @@ import kv.server.statemachine.Bytes;
 import kv.server.statemachine.StateCursor;
 import kv.server.statemachine.StateReader;
 import kv.server.statemachine.StateWrites;
-import kv.server.statemachine.WouldBlock;
 import kv.server.storage.StateStore;
 import kv.server.storage.StorageFailure;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
-import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -40,7 +37,7 @@ public final class RocksStateStore implements StateStore {
         this.state = storage.family(RocksStorage.CF_STATE);
         this.meta = storage.family(RocksStorage.CF_META);
         this.live = new FamilyReader(db, state, null);
-        this.cachedOnly = new CachedOnlyReader();
+        this.cachedOnly = new CachedOnlyReader(db, state);
         try {
             byte[] applied = db.get(meta, APPLIED_SLOT_KEY);
             this.appliedSlot = applied == null ? 0 : Bytes.getLong(applied, 0);
@@ -161,27 +158,5 @@ public final class RocksStateStore implements StateStore {
             if (candidate == value) return true;
         }
         return false;
-    }
-
-    /** Point reads with ReadTier.BLOCK_CACHE_TIER: RocksDB answers Incomplete instead of doing I/O. */
-    private final class CachedOnlyReader implements StateReader {
-        private final ReadOptions memoryOnly = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
-
-        @Override
-        public byte[] get(byte[] key) {
-            try {
-                return db.get(state, memoryOnly, key);
-            } catch (RocksDBException e) {
-                if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete) {
-                    throw WouldBlock.INSTANCE;
-                }
-                throw new StorageFailure("state read failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public StateCursor scan(byte[] from, byte[] toExclusive) {
-            throw WouldBlock.INSTANCE; // scans go to the reader threads
-        }
     }
 }
