@@ -6,13 +6,11 @@ package kv.client;
  */
 public enum ReadFrom {
     /**
-     * {@link #LEADER} in a strong keyspace, {@link #ANY} in an eventual one. Measured on a
-     * server whose strong reads travel through the consensus log (a follower forwards them to
-     * the leader): the leader answers with one hop less and, on one pipelined connection, in
-     * larger batches (kv-bench/RESULTS.md, "kv-client vs Lettuce vs Jedis": 1.3-1.5x the GET
-     * throughput of ANY). With quorum leases every holder reads locally: re-measure with
-     * {@code ClientBenchMain --read-from ANY} before keeping LEADER for strong reads. Eventual
-     * reads at level ONE are local on every member, so they are spread.
+     * {@link #LEADER} in a strong keyspace, {@link #ANY} in an eventual one. Strong reads still
+     * travel through the consensus log, so a follower forwards them to the leader: the leader
+     * answers with one hop less and, on one pipelined connection, in larger batches
+     * (kv-bench/RESULTS.md, "kv-client vs Lettuce vs Jedis": 1.3-1.5x the GET throughput of
+     * ANY). Eventual reads at level ONE are local on every member, so they are spread.
      */
     AUTO,
     /** The leader when it is known and reachable, else any member. */
