@@ -271,7 +271,7 @@ final class Cluster implements AutoCloseable {
     /** A connection for a read as {@link ReadFrom} says; null if no member is reachable. */
     RespConnection pickForRead() {
         ReadFrom where = config.readFrom();
-        if (where == ReadFrom.AUTO) where = eventualKeyspace ? ReadFrom.ANY : ReadFrom.LEADER;
+        if (where == ReadFrom.AUTO) where = ReadFrom.ANY; // quorum leases: any member reads
         return where == ReadFrom.LEADER ? pickForWrite() : pickAny();
     }
 

@@ -6,11 +6,12 @@ package kv.client;
  */
 public enum ReadFrom {
     /**
-     * {@link #LEADER} in a strong keyspace, {@link #ANY} in an eventual one. Strong reads still
-     * travel through the consensus log, so a follower forwards them to the leader: the leader
-     * answers with one hop less and, on one pipelined connection, in larger batches
-     * (kv-bench/RESULTS.md, "kv-client vs Lettuce vs Jedis": 1.3-1.5x the GET throughput of
-     * ANY). Eventual reads at level ONE are local on every member, so they are spread.
+     * {@link #ANY}: every member serves strong reads from its own state while it holds a
+     * quorum lease (on by default, cluster.leases) and eventual reads at level ONE locally, so
+     * reads are spread. Against a cluster with leases off, {@link #LEADER} saves followers the
+     * hop of forwarding every read to the leader.
+     * (The GET figures in kv-bench/RESULTS.md, "kv-client vs Lettuce vs Jedis", were taken
+     * before leases, when LEADER was 1.3-1.5x ANY; not re-measured with leases yet.)
      */
     AUTO,
     /** The leader when it is known and reachable, else any member. */
