@@ -33,13 +33,8 @@ ETCD_HOSTS=(127.0.0.21 127.0.0.22 127.0.0.23)
 ETCD_CLIENT_PORT=7831
 ETCD_PEER_PORT=7841
 
-APT_UPDATED=0
-need() { # command package...
-  command -v "$1" >/dev/null && return
-  if [ $APT_UPDATED = 0 ]; then apt-get update -qq; APT_UPDATED=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${@:2}" >/dev/null
-  command -v "$1" >/dev/null || { echo "cannot install $2: $1 not found after apt-get" >&2; exit 1; }
-}
+source scripts/lib/processes.sh
+source scripts/lib/etcd.sh
 need etcd etcd-server
 need redis-cli redis-tools
 [ -f kv-server/target/kv-server.jar ] || mvn -B -q -DskipTests package -pl kv-server -am
@@ -47,7 +42,6 @@ need redis-cli redis-tools
 BENCH_JAR=kv-bench/target/benchmarks.jar
 
 WORK=$(mktemp -d)
-source scripts/lib/processes.sh
 LOG_DIR=kv-bench/target/bench-vs-etcd-logs  # the last run's node logs, kept for diagnosis
 cleanup() {
   stop_pids
@@ -88,20 +82,7 @@ java -cp "$BENCH_JAR" kv.bench.load.PutLoadMain --target RESP --label synod \
 stop_pids
 
 # --- etcd 3.4, 3 members ----------------------------------------------------------------
-CLUSTER=""
-for i in 0 1 2; do CLUSTER+="e$((i + 1))=http://${ETCD_HOSTS[$i]}:$ETCD_PEER_PORT,"; done
-for i in 0 1 2; do
-  host=${ETCD_HOSTS[$i]}
-  etcd --name "e$((i + 1))" --data-dir "$WORK/etcd$((i + 1))" \
-    --listen-client-urls "http://$host:$ETCD_CLIENT_PORT" --advertise-client-urls "http://$host:$ETCD_CLIENT_PORT" \
-    --listen-peer-urls "http://$host:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://$host:$ETCD_PEER_PORT" \
-    --initial-cluster "${CLUSTER%,}" --initial-cluster-token "synod-bench-$$" \
-    --initial-cluster-state new > "$WORK/etcd$((i + 1)).log" 2>&1 &
-  PIDS+=($!)
-done
-etcd_put() { curl -sf --max-time 5 -X POST "http://$1:$ETCD_CLIENT_PORT/v3/kv/put" \
-  -d '{"key":"YmVuY2g6cmVhZHk=","value":"MQ=="}' | grep -q '"revision"'; }
-for host in "${ETCD_HOSTS[@]}"; do until_ok "etcd on $host" etcd_put "$host"; done
+start_etcd_cluster
 
 ENDPOINTS=$(printf "%s:$ETCD_CLIENT_PORT," "${ETCD_HOSTS[@]:0:$NODES}")
 java -cp "$BENCH_JAR" kv.bench.load.PutLoadMain --target ETCD --label etcd \

@@ -6,9 +6,11 @@
 #
 #   scripts/bench.sh [--duration-seconds N] [--warmup-seconds N] [--threads N]
 #                    [--records N] [--workloads "A B C write-only"] [--results-dir DIR]
+#                    [--leases on|off]
 #
 # Defaults: 30 s measured per workload after 5 s warm-up, 64 threads, 100000 records,
-# workloads A, B, C and write-only, results in kv-bench/target/ycsb-results/<UTC time>.
+# workloads A, B, C and write-only, results in kv-bench/target/ycsb-results/<UTC time>,
+# quorum leases on (strong reads served by every node; off: every read through the leader).
 #
 # Durability is equal: Synod acknowledges a write after its fsync; Redis runs with
 # --appendonly yes --appendfsync always (fsync of the AOF before each reply). Redis's
@@ -28,6 +30,7 @@ THREADS=64
 RECORDS=100000
 WORKLOADS="A B C write-only"
 RESULTS_DIR=""
+LEASES=on
 SYNOD_PORT=${SYNOD_PORT:-7731}
 REDIS_PORT=${REDIS_PORT:-7732}
 START_TIMEOUT_SECONDS=60
@@ -44,10 +47,12 @@ while [ $# -gt 0 ]; do
     --records) RECORDS=$2; shift 2 ;;
     --workloads) WORKLOADS=$2; shift 2 ;;
     --results-dir) RESULTS_DIR=$2; shift 2 ;;
+    --leases) LEASES=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "unknown option $1" >&2; usage 2 ;;
   esac
 done
+case $LEASES in on|off) ;; *) echo "--leases must be on or off, not '$LEASES'" >&2; exit 2 ;; esac
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/kv-bench/target/ycsb-results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$RESULTS_DIR"
 
@@ -87,6 +92,7 @@ CLUSTER_CONFIG="$WORK/cluster.yaml"
   echo "storage:"
   echo "  fsync: always"
   echo "cluster:"
+  echo "  leases: {enabled: $([ "$LEASES" = on ] && echo true || echo false)}"
   echo "  members:"
   for n in 1 2 3; do
     echo "    - {id: $n, host: 127.0.0.1$n, client-port: $((SYNOD_PORT + n - 1)), peer-port: $((SYNOD_PORT + n + 9))}"
@@ -134,7 +140,7 @@ TABLE="$RESULTS_DIR/table.md"
 {
   echo "YCSB (kv-bench) $(date -u +%F), $(nproc) cores, $THREADS threads, $RECORDS records" \
     "of 10 x 100 B, ${DURATION_SECONDS}s per workload after ${WARMUP_SECONDS}s warm-up," \
-    "closed loop; Synod 3 nodes via kv-client (fsync always), Redis appendfsync always."
+    "closed loop; Synod 3 nodes via kv-client (fsync always, leases $LEASES), Redis appendfsync always."
   echo
   echo "| workload | Synod ops/s | Redis ops/s | Synod / Redis | Synod p50 ms | Redis p50 ms | Synod p99 ms | Redis p99 ms | errors S/R |"
   echo "|---|---|---|---|---|---|---|---|---|"

@@ -19,8 +19,15 @@ final class Call<T> implements Pending.Listener {
     private final KvClient client;
     private final byte[][] command;
     private final boolean write;
+    /**
+     * A write in a strong keyspace with exactly-once on (the default): runs through a session,
+     * retried with the same pair.
+     */
+    private final boolean exactlyOnce;
+    private final Consistency level;
     private final Function<Object, T> convert;
     private final long deadlineNanos;
+    private final long startNanos = System.nanoTime();
     final CompletableFuture<T> future = new CompletableFuture<>();
     private Sessions.Session session;
     private byte[][] args;
@@ -28,18 +35,22 @@ final class Call<T> implements Pending.Listener {
     /** Some attempt of this write may have been applied: the final error must say unknown. */
     private boolean maybeApplied;
     private KvException lastError;
+    /** The member the current attempt went to (0: none); suspected when it fails there. */
+    private volatile int attemptNodeId;
 
     Call(KvClient client, byte[][] command, boolean write, Function<Object, T> convert, long deadlineNanos) {
         this.client = client;
         this.command = command;
         this.write = write;
+        this.exactlyOnce = write && client.config().exactlyOnce() && !client.cluster().isEventualKeyspace();
+        this.level = client.consistency();
         this.convert = convert;
         this.deadlineNanos = deadlineNanos;
     }
 
     /** First attempt, on the caller's thread; may wait for pipeline room (WhenFull.WAIT). */
     CompletableFuture<T> start() {
-        if (write) openSession();
+        if (exactlyOnce) openSession();
         else args = command;
         if (Resp.encodedSizeBytes(args) > ClientLimits.REQUEST_SIZE_BYTES_MAX) {
             finish(null, new LimitException("request of " + Resp.encodedSizeBytes(args)
@@ -66,13 +77,15 @@ final class Call<T> implements Pending.Listener {
         synchronized (this) {
             if (future.isDone()) return;
             attemptIndex++;
-            pending = new Pending(args, deadlineNanos, attemptIndex, this);
+            pending = new Pending(args, level, deadlineNanos, attemptIndex, this);
         }
         RespConnection connection = write ? client.cluster().pickForWrite() : client.cluster().pickForRead();
         if (connection == null) {
+            attemptNodeId = 0;
             onFailure(pending, new ConnectionException("no cluster member reachable"), false);
             return;
         }
+        attemptNodeId = connection.nodeId;
         boolean queued;
         if (mayWait) {
             try {
@@ -118,8 +131,15 @@ final class Call<T> implements Pending.Listener {
             return;
         }
         switch (error.code()) {
-            case "UNKNOWN", "TRYAGAIN" -> retryLater(error.toException(), true);
-            case "BUSY", "CLUSTERDOWN" -> retryLater(error.toException(), false);
+            case "UNKNOWN", "TRYAGAIN" -> {
+                client.cluster().suspect(attemptNodeId);
+                retryLater(error.toException(), true);
+            }
+            case "CLUSTERDOWN" -> {
+                client.cluster().suspect(attemptNodeId);
+                retryLater(error.toException(), false);
+            }
+            case "BUSY" -> retryLater(error.toException(), false);
             case "SESSIONEXPIRED" -> onSessionExpired(error);
             default -> finish(null, error.toException());
         }
@@ -130,6 +150,7 @@ final class Call<T> implements Pending.Listener {
         synchronized (this) {
             if (pending.attemptIndex != attemptIndex || future.isDone()) return;
         }
+        if (error instanceof ConnectionException) client.cluster().suspect(attemptNodeId);
         retryLater(error, maybeSent);
     }
 
@@ -141,7 +162,7 @@ final class Call<T> implements Pending.Listener {
     private void onSessionExpired(RespError error) {
         boolean renew;
         synchronized (this) {
-            renew = write && !maybeApplied;
+            renew = exactlyOnce && !maybeApplied;
             if (renew) {
                 session = null; // dropped: its sequences are no longer usable
                 openSession();
@@ -166,11 +187,15 @@ final class Call<T> implements Pending.Listener {
         }
         client.cluster().requestRefresh();
         boolean attemptsLeft = attemptIndex < client.config().retryPolicy().attemptsMax();
-        if (!attemptsLeft || System.nanoTime() + delayNanos - deadlineNanos >= 0) {
+        // Without a session a retry could apply a write twice: never retry one that may have been
+        // applied (a retried SET could overwrite another client's later write, an INCR count twice).
+        boolean retryUnsafe = write && !exactlyOnce && maybeApplied;
+        if (retryUnsafe || !attemptsLeft || System.nanoTime() + delayNanos - deadlineNanos >= 0) {
             finishExhausted();
             return;
         }
         client.retriesCount().increment();
+        client.config().metrics().onRetry(write);
         try {
             client.cluster().timer().schedule(() -> attempt(false), delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -182,7 +207,11 @@ final class Call<T> implements Pending.Listener {
         KvException error;
         synchronized (this) {
             String why = "after " + attemptIndex + " attempt(s): " + lastError.getMessage();
-            if (write && maybeApplied) {
+            if (write && !exactlyOnce && maybeApplied) {
+                error = new UnknownOutcomeException("write outcome unknown " + why + "; not retried"
+                        + " without an exactly-once session (eventual keyspace, or exactlyOnce(false)):"
+                        + " read the key back", lastError);
+            } else if (write && maybeApplied) {
                 error = new UnknownOutcomeException("write outcome unknown " + why, lastError);
             } else if (lastError instanceof UnknownOutcomeException) {
                 error = new KvTimeoutException("read failed " + why, lastError); // a read: retry it
@@ -202,6 +231,7 @@ final class Call<T> implements Pending.Listener {
                 session = null;
             }
         }
+        client.config().metrics().onCall(write, ClientMetrics.Result.of(error), System.nanoTime() - startNanos);
         if (error != null) future.completeExceptionally(error);
         else future.complete(value);
     }

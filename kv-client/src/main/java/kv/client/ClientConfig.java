@@ -10,6 +10,8 @@ import java.util.List;
  * @param requestTimeout the deadline of every call, retries included. Above the server's
  *     request timeout (5 s by default) so a write that timed out on the server can still be
  *     retried once the cluster recovers
+ * @param exactlyOnce writes in strong keyspaces run through SESSION and are retried after an
+ *     unknown outcome; off, they go out plain and an unknown outcome is reported, not retried
  * @param replyTimeout a connection whose oldest request waits this long is closed and its
  *     requests retried elsewhere: the server answers every request within its own request
  *     timeout, so silence means a hung node or a broken path
@@ -17,7 +19,8 @@ import java.util.List;
 record ClientConfig(List<InetSocketAddress> seeds, Duration connectTimeout, Duration requestTimeout,
                     Duration replyTimeout, int connectionsPerNode, int inFlightCountMax,
                     long inFlightBytesMax, WhenFull whenFull, RetryPolicy retryPolicy,
-                    int keyspaceIndex, Duration refreshInterval, int ioThreadsCount) {
+                    int keyspaceIndex, Duration refreshInterval, int ioThreadsCount,
+                    ReadFrom readFrom, boolean exactlyOnce, ClientMetrics metrics) {
     ClientConfig {
         seeds = List.copyOf(seeds);
         checkRange("seeds", seeds.size(), 1, ClientLimits.NODES_COUNT_MAX, "addresses");
@@ -34,8 +37,9 @@ record ClientConfig(List<InetSocketAddress> seeds, Duration connectTimeout, Dura
         checkRange("refresh.interval", refreshInterval.toMillis(),
                 ClientLimits.REFRESH_INTERVAL_MIN_MILLIS, 3_600_000, "ms");
         checkRange("io.threads", ioThreadsCount, 1, 64, "threads");
-        if (whenFull == null || retryPolicy == null) {
-            throw new IllegalArgumentException("when.full and retry.policy must be set");
+        if (whenFull == null || retryPolicy == null || readFrom == null || metrics == null) {
+            throw new IllegalArgumentException("when.full, retry.policy, read.from and metrics must be"
+                    + " set (ClientMetrics.NONE records nothing)");
         }
     }
 

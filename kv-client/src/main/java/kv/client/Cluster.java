@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,25 @@ final class Cluster implements AutoCloseable {
         final InetSocketAddress address;
         final AtomicReferenceArray<RespConnection> connections;
         final AtomicInteger cursor = new AtomicInteger();
+        /**
+         * Until then (System.nanoTime) the node is avoided while others are usable: it answered
+         * as a node cut off from the majority would (-CLUSTERDOWN, -UNKNOWN, -TRYAGAIN) or its
+         * connection failed. Reachable but partitioned nodes answer only after the server's
+         * request timeout, so routing around them matters more than for dead ones.
+         */
+        volatile long suspectUntilNanos;
+        /** Calls this member answered other than with an error, over all its connections. */
+        final LongAdder answeredCount = new LongAdder();
 
         Node(int id, InetSocketAddress address, int connectionsCount) {
             this.id = id;
             this.address = address;
             this.connections = new AtomicReferenceArray<>(connectionsCount);
+            this.suspectUntilNanos = System.nanoTime();
+        }
+
+        boolean isSuspect(long now) {
+            return now - suspectUntilNanos < 0;
         }
 
         /** A ready connection, the least loaded of two round-robin picks; or null. */
@@ -76,6 +91,9 @@ final class Cluster implements AutoCloseable {
     private final AtomicLong refreshLastNanos = new AtomicLong(System.nanoTime() - (1L << 40));
     private final AtomicLong leaderChangesCount = new AtomicLong();
     private volatile boolean closed;
+    /** The client's keyspace is eventual: no exactly-once sessions, levels apply. Set at start. */
+    private volatile boolean eventualKeyspace;
+    static final byte[][] KEYSPACE_MODE_COMMAND = {Resp.bytes("CONSISTENCY")};
 
     Cluster(ClientConfig config, EventLoopGroup group) {
         this.config = config;
@@ -113,12 +131,17 @@ final class Cluster implements AutoCloseable {
     }
 
     private List<Member> askMembers(InetSocketAddress seed, long deadline) {
-        RespConnection connection = new RespConnection(seed, config, closedConnection -> {});
+        RespConnection connection = new RespConnection(seed, null, config, closedConnection -> {});
         try {
             connection.connect(bootstrap).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             CompletableFuture<Object> reply = new CompletableFuture<>();
-            connection.trySend(internal(Member.COMMAND, deadline, reply));
-            return Member.parseAll(reply.get(remainingMillis(deadline), TimeUnit.MILLISECONDS), seed);
+            CompletableFuture<Object> mode = new CompletableFuture<>();
+            connection.sendInternal(internal(Member.COMMAND, deadline, reply));
+            connection.sendInternal(internal(KEYSPACE_MODE_COMMAND, deadline, mode));
+            List<Member> members = Member.parseAll(reply.get(remainingMillis(deadline),
+                    TimeUnit.MILLISECONDS), seed);
+            eventualKeyspace = isEventual(mode, deadline);
+            return members;
         } catch (ExecutionException e) {
             throw e.getCause() instanceof KvException kv ? kv
                     : new ConnectionException(String.valueOf(e.getCause()), e.getCause());
@@ -129,6 +152,22 @@ final class Cluster implements AutoCloseable {
             throw new ConnectionException("interrupted");
         } finally {
             connection.close();
+        }
+    }
+
+    /**
+     * The keyspace's mode from {@code CONSISTENCY} without arguments: "STRONG" in a strong
+     * keyspace, "DEFAULT write=... read=..." in an eventual one. A server without the command
+     * has strong keyspaces only.
+     */
+    private static boolean isEventual(CompletableFuture<Object> mode, long deadline)
+            throws InterruptedException, TimeoutException {
+        try {
+            return !"STRONG".equals(mode.get(remainingMillis(deadline), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ServerErrorException) return false;
+            throw e.getCause() instanceof KvException kv ? kv
+                    : new ConnectionException(String.valueOf(e.getCause()), e.getCause());
         }
     }
 
@@ -178,7 +217,13 @@ final class Cluster implements AutoCloseable {
         }
         nodes = next.toArray(new Node[0]);
         if (leader != leaderId) {
-            if (leaderId != 0 || current.length > 0) leaderChangesCount.incrementAndGet();
+            // The majority's view names it: whatever made it suspect (an election) is over.
+            Node elected = find(nodes, leader);
+            if (elected != null) elected.suspectUntilNanos = System.nanoTime();
+            if (leaderId != 0 || current.length > 0) {
+                leaderChangesCount.incrementAndGet();
+                config.metrics().onFailover();
+            }
             LOG.info("leader is now id={} (was id={}), learned via {}", leader, leaderId, via);
             leaderId = leader;
         }
@@ -196,7 +241,8 @@ final class Cluster implements AutoCloseable {
             for (int i = 0; i < node.connections.length(); i++) {
                 RespConnection existing = node.connections.get(i);
                 if (existing != null && !existing.isClosed()) continue;
-                RespConnection fresh = new RespConnection(node.address, config, this::onConnectionClosed);
+                RespConnection fresh = new RespConnection(node.address, node, config,
+                        this::onConnectionClosed);
                 if (node.connections.compareAndSet(i, existing, fresh)) fresh.connect(bootstrap);
             }
         }
@@ -206,28 +252,57 @@ final class Cluster implements AutoCloseable {
         if (!closed) requestRefresh();
     }
 
-    /** The connection for a write: the leader's, else any reachable node's; null if none. */
+    /**
+     * The connection for a write: the leader's unless it is suspect, else any reachable node's
+     * (followers forward writes); null if none.
+     */
     RespConnection pickForWrite() {
         int leader = leaderId;
         if (leader != 0) {
             Node node = find(nodes, leader);
-            if (node != null) {
+            if (node != null && !node.isSuspect(System.nanoTime())) {
                 RespConnection connection = node.pick();
                 if (connection != null) return connection;
             }
         }
-        return pickForRead();
+        return pickAny();
     }
 
-    /** Round-robin over reachable nodes; null if none is reachable. */
+    /** A connection for a read as {@link ReadFrom} says; null if no member is reachable. */
     RespConnection pickForRead() {
+        ReadFrom where = config.readFrom();
+        if (where == ReadFrom.AUTO) where = ReadFrom.ANY; // quorum leases: any member reads
+        return where == ReadFrom.LEADER ? pickForWrite() : pickAny();
+    }
+
+    /** Round-robin over reachable nodes, suspect ones only if no other is reachable; or null. */
+    RespConnection pickAny() {
         Node[] current = nodes;
         int start = readCursor.getAndIncrement() & Integer.MAX_VALUE;
+        long now = System.nanoTime();
+        RespConnection fallback = null;
         for (int i = 0; i < current.length; i++) {
-            RespConnection connection = current[(start + i) % current.length].pick();
-            if (connection != null) return connection;
+            Node node = current[(start + i) % current.length];
+            if (node.isSuspect(now) && fallback != null) continue;
+            RespConnection connection = node.pick();
+            if (connection == null) continue;
+            if (!node.isSuspect(now)) return connection;
+            fallback = connection;
         }
-        return null;
+        return fallback;
+    }
+
+    /**
+     * Avoid member {@code nodeId} for {@link ClientLimits#NODE_SUSPECT_MILLIS} while others are
+     * usable, and refresh the view from them (a new leader may have been elected).
+     */
+    void suspect(int nodeId) {
+        Node node = find(nodes, nodeId);
+        if (node == null) return;
+        long now = System.nanoTime();
+        if (!node.isSuspect(now)) LOG.debug("avoiding node id={} for {} ms", nodeId, ClientLimits.NODE_SUSPECT_MILLIS);
+        node.suspectUntilNanos = now + TimeUnit.MILLISECONDS.toNanos(ClientLimits.NODE_SUSPECT_MILLIS);
+        requestRefresh();
     }
 
     /** After a routing error: refresh soon, at most every REFRESH_INTERVAL_MIN_MILLIS. */
@@ -256,10 +331,7 @@ final class Cluster implements AutoCloseable {
         }
         CompletableFuture<Object> reply = new CompletableFuture<>();
         long deadline = System.nanoTime() + config.replyTimeout().toNanos();
-        if (!connection.trySend(internal(Member.COMMAND, deadline, reply))) {
-            refreshRunning.set(false);
-            return;
-        }
+        connection.sendInternal(internal(Member.COMMAND, deadline, reply));
         reply.whenComplete((value, error) -> {
             refreshRunning.set(false);
             if (error != null) {
@@ -278,12 +350,28 @@ final class Cluster implements AutoCloseable {
         return leaderId;
     }
 
+    boolean isEventualKeyspace() {
+        return eventualKeyspace;
+    }
+
     long leaderChangesCount() {
         return leaderChangesCount.get();
     }
 
     int nodesCount() {
         return nodes.length;
+    }
+
+    /** True while member {@code nodeId} is avoided (see {@link Node#suspectUntilNanos}). */
+    boolean isSuspect(int nodeId) {
+        Node node = find(nodes, nodeId);
+        return node != null && node.isSuspect(System.nanoTime());
+    }
+
+    /** Calls member {@code nodeId} answered other than with an error; 0 for an unknown member. */
+    long answeredCount(int nodeId) {
+        Node node = find(nodes, nodeId);
+        return node == null ? 0 : node.answeredCount.sum();
     }
 
     @Override

@@ -28,10 +28,12 @@ import java.util.function.Function;
  *
  * <p>Discovers the members from any seed ({@code SYNOD MEMBERS}), keeps connections to every
  * member, sends writes to the leader (any node when the leader is unknown: followers forward)
- * and spreads reads over the members. Every write runs exactly once: it carries a session
- * (clientId, sequence) and a retry after an unknown outcome reuses that pair. Reads retry
- * freely. Every call has a deadline ({@link Builder#requestTimeout}); failures are typed
- * subclasses of {@link KvException}.
+ * and routes reads as {@link ReadFrom} says, around members that fail or are cut off. Every
+ * write in a strong keyspace runs exactly once: it carries a session (clientId, sequence) and a
+ * retry after an unknown outcome reuses that pair ({@link Builder#exactlyOnce}). Reads retry
+ * freely. In an eventual keyspace {@link #withConsistency} picks the level per request. Every
+ * call has a deadline ({@link Builder#requestTimeout}); failures are typed subclasses of
+ * {@link KvException}.
  *
  * <p>Futures complete on the client's I/O threads: do not block inside their callbacks.
  */
@@ -41,12 +43,20 @@ public final class KvClient implements AutoCloseable {
     private final ClientConfig config;
     private final EventLoopGroup group;
     private final Cluster cluster;
-    private final Sessions sessions = new Sessions();
-    private final LongAdder retriesCount = new LongAdder();
+    private final Sessions sessions;
+    private final LongAdder retriesCount;
     private final BlockingKvClient blocking;
+    /** The level of this view's requests; DEFAULT for the client itself. */
+    private final Consistency consistency;
+    /** False for a view ({@link #withConsistency}): the client it came from owns the resources. */
+    private final boolean owner;
 
     private KvClient(ClientConfig config) {
         this.config = config;
+        this.consistency = Consistency.DEFAULT;
+        this.owner = true;
+        this.sessions = new Sessions();
+        this.retriesCount = new LongAdder();
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreadsCount(), new IoThreadFactory(),
                 NioIoHandler.newFactory());
         this.cluster = new Cluster(config, group);
@@ -59,8 +69,43 @@ public final class KvClient implements AutoCloseable {
         this.blocking = new BlockingKvClient(this);
     }
 
+    /** A view of {@code parent} at another level: same connections, sessions and counters. */
+    private KvClient(KvClient parent, Consistency consistency) {
+        this.config = parent.config;
+        this.group = parent.group;
+        this.cluster = parent.cluster;
+        this.sessions = parent.sessions;
+        this.retriesCount = parent.retriesCount;
+        this.consistency = consistency;
+        this.owner = false;
+        this.blocking = new BlockingKvClient(this);
+    }
+
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * This client at a per-request consistency level for eventual keyspaces: every call made
+     * through the returned view runs at {@code level}, on the same connections (cheap: keep it
+     * or make one per call). Closing a view does nothing; close the client it came from.
+     *
+     * @throws IllegalStateException in a strong keyspace, where every read and write is
+     *     linearizable and levels do not apply ({@link Consistency#DEFAULT} is allowed)
+     */
+    public KvClient withConsistency(Consistency level) {
+        if (level == null) throw new IllegalArgumentException("level is null; use Consistency.DEFAULT");
+        if (level != Consistency.DEFAULT && !cluster.isEventualKeyspace()) {
+            throw new IllegalStateException("consistency " + level + " applies to eventual keyspaces;"
+                    + " keyspace " + config.keyspaceIndex() + " is strong (every read and write is"
+                    + " linearizable): select an eventual keyspace with Builder.keyspace(index)");
+        }
+        return level == consistency ? this : new KvClient(this, level);
+    }
+
+    /** The level of this client's requests ({@link Consistency#DEFAULT} unless a view). */
+    public Consistency consistency() {
+        return consistency;
     }
 
     /** The blocking view of this client: same calls, results instead of futures. */
@@ -295,8 +340,10 @@ public final class KvClient implements AutoCloseable {
         return sessions.openedCount();
     }
 
+    /** Closes the connections and I/O threads; a no-op on a view of another client. */
     @Override
     public void close() {
+        if (!owner) return;
         cluster.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
@@ -338,6 +385,9 @@ public final class KvClient implements AutoCloseable {
         private int keyspaceIndex = 0;
         private Duration refreshInterval = Duration.ofSeconds(1);
         private int ioThreadsCount = Math.min(4, Runtime.getRuntime().availableProcessors());
+        private ReadFrom readFrom = ReadFrom.AUTO;
+        private boolean exactlyOnce = true;
+        private ClientMetrics metrics = ClientMetrics.NONE;
 
         private Builder() {}
 
@@ -407,6 +457,35 @@ public final class KvClient implements AutoCloseable {
             return this;
         }
 
+        /** Where reads go (default {@link ReadFrom#AUTO}). */
+        public Builder readFrom(ReadFrom where) {
+            readFrom = where;
+            return this;
+        }
+
+        /**
+         * Exactly-once writes (default true): every write in a strong keyspace carries a session
+         * (clientId, sequence) and a write of unknown outcome is retried with the same pair, so
+         * it applies once. The server keeps a session record per write, which costs it about
+         * half its SET throughput (kv-bench/RESULTS.md). False sends writes plain, like a Redis
+         * client: cheaper, but a write of unknown outcome then fails with
+         * {@link UnknownOutcomeException} instead of being retried. Eventual keyspaces have no
+         * sessions either way.
+         */
+        public Builder exactlyOnce(boolean enabled) {
+            exactlyOnce = enabled;
+            return this;
+        }
+
+        /**
+         * Where call latency, retries and failovers go (default {@link ClientMetrics#NONE});
+         * {@code new MicrometerClientMetrics(registry)} records them in Micrometer.
+         */
+        public Builder metrics(ClientMetrics sink) {
+            metrics = sink;
+            return this;
+        }
+
         public Builder ioThreads(int count) {
             ioThreadsCount = count;
             return this;
@@ -420,7 +499,7 @@ public final class KvClient implements AutoCloseable {
         ClientConfig config() {
             return new ClientConfig(seeds, connectTimeout, requestTimeout, replyTimeout,
                     connectionsPerNode, inFlightCountMax, inFlightBytesMax, whenFull, retryPolicy,
-                    keyspaceIndex, refreshInterval, ioThreadsCount);
+                    keyspaceIndex, refreshInterval, ioThreadsCount, readFrom, exactlyOnce, metrics);
         }
     }
 }

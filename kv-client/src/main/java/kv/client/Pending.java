@@ -18,17 +18,26 @@ final class Pending {
 
     final byte[][] args;
     final int sizeBytes;
+    /** The level this request must run at; null: any (internal requests, e.g. SYNOD MEMBERS). */
+    final Consistency level;
     final long deadlineNanos;
     final int attemptIndex;
     final Listener listener;
     /** Set on the event loop when the request is written to the channel. */
     long sentNanos;
     boolean sent;
+    /** Holds in-flight permits of its connection (released when it completes there). */
+    boolean permitted;
     /** Set on the event loop once the listener has been called; a late reply is dropped. */
     boolean done;
 
     Pending(byte[][] args, long deadlineNanos, int attemptIndex, Listener listener) {
+        this(args, null, deadlineNanos, attemptIndex, listener);
+    }
+
+    Pending(byte[][] args, Consistency level, long deadlineNanos, int attemptIndex, Listener listener) {
         this.args = args;
+        this.level = level;
         this.sizeBytes = Resp.encodedSizeBytes(args);
         this.deadlineNanos = deadlineNanos;
         this.attemptIndex = attemptIndex;

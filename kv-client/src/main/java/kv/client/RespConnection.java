@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 final class RespConnection {
     private final InetSocketAddress address;
+    final int nodeId;
+    private final Cluster.Node node;
     private final int keyspaceIndex;
     private final long replyTimeoutNanos;
     private final int inFlightCountMax;
@@ -47,9 +49,23 @@ final class RespConnection {
     private volatile boolean readyFlag;
     private volatile boolean closed;
     private ScheduledFuture<?> sweep;
+    /**
+     * The CONSISTENCY level the server holds for this connection once it has run the last
+     * request written (event loop only).
+     */
+    private Consistency connectionLevel = Consistency.DEFAULT;
+    /** The level the server holds as of the last reply read (event loop only). */
+    private Consistency serverLevel = Consistency.DEFAULT;
+    /** When the last reply arrived (event loop only); see {@link #sweepDeadlines()}. */
+    private long lastReplyNanos = System.nanoTime();
+    private static final byte[][] LEVEL_ARGS = {Resp.bytes("CONSISTENCY")};
 
-    RespConnection(InetSocketAddress address, ClientConfig config, Consumer<RespConnection> onClosed) {
+    /** @param node the member this connects to; null for a seed before the members are known */
+    RespConnection(InetSocketAddress address, Cluster.Node node, ClientConfig config,
+            Consumer<RespConnection> onClosed) {
         this.address = address;
+        this.node = node;
+        this.nodeId = node == null ? 0 : node.id;
         this.keyspaceIndex = config.keyspaceIndex();
         this.replyTimeoutNanos = config.replyTimeout().toNanos();
         this.inFlightCountMax = config.inFlightCountMax();
@@ -102,8 +118,7 @@ final class RespConnection {
                     ready.completeExceptionally(error);
                 }
             });
-            countPermits.acquireUninterruptibly();
-            bytesPermits.acquireUninterruptibly(pending.sizeBytes);
+            pending.permitted = false; // first on a fresh connection: needs no room
             enqueue(pending);
         });
         return ready;
@@ -141,8 +156,19 @@ final class RespConnection {
             countPermits.release();
             return false;
         }
+        pending.permitted = true;
         enqueue(pending);
         return true;
+    }
+
+    /**
+     * Queues an internal request (SYNOD MEMBERS, the keyspace mode probe) outside the in-flight
+     * bounds, so a full pipeline never starves topology refreshes. Bounded by the callers: at
+     * most one refresh runs at a time, and the probe runs once at start.
+     */
+    void sendInternal(Pending pending) {
+        pending.permitted = false;
+        enqueue(pending);
     }
 
     /** Queues a request, waiting at most {@code waitNanos} for room; false if none came. */
@@ -154,6 +180,7 @@ final class RespConnection {
             countPermits.release();
             return false;
         }
+        pending.permitted = true;
         enqueue(pending);
         return true;
     }
@@ -170,7 +197,11 @@ final class RespConnection {
         }
     }
 
-    /** On the event loop: writes every queued request, then flushes once. */
+    /**
+     * On the event loop: encodes every queued request into as few pooled buffers as possible
+     * (one per {@link ClientLimits#WRITE_BATCH_SIZE_BYTES_MAX}), then flushes once: one
+     * syscall carries everything callers queued since the previous turn.
+     */
     private void drain() {
         drainScheduled.set(false);
         if (closed || !channel.isActive()) {
@@ -178,18 +209,73 @@ final class RespConnection {
             return;
         }
         long now = System.nanoTime();
-        int writtenCount = 0;
+        ByteBuf batch = null;
         Pending pending;
         while ((pending = outbound.poll()) != null) {
-            ByteBuf buffer = channel.alloc().ioBuffer(pending.sizeBytes);
-            Resp.encode(pending.args, buffer);
+            boolean levelChange = pending.level != null && pending.level != connectionLevel;
+            int sizeBytes = pending.sizeBytes + (levelChange ? pending.level.commandSizeBytes() : 0);
+            if (batch != null && batch.readableBytes() + sizeBytes > ClientLimits.WRITE_BATCH_SIZE_BYTES_MAX) {
+                channel.write(batch, channel.voidPromise());
+                batch = null;
+            }
+            if (batch == null) {
+                batch = channel.alloc().ioBuffer(Math.max(sizeBytes, ClientLimits.WRITE_BUFFER_SIZE_BYTES_INITIAL));
+            }
+            if (levelChange) setLevel(pending, batch, now);
+            Resp.encode(pending.args, batch);
             pending.sent = true;
             pending.sentNanos = now;
             inFlight.add(pending);
-            channel.write(buffer, channel.voidPromise());
-            writtenCount++;
         }
-        if (writtenCount > 0) channel.flush();
+        if (batch != null) channel.writeAndFlush(batch, channel.voidPromise());
+    }
+
+    /**
+     * Writes {@code CONSISTENCY <level>} ahead of {@code next}: the server runs a connection's
+     * requests in order, so {@code next} and the requests after it that need the same level run
+     * at that level, until the next level change.
+     */
+    private void setLevel(Pending next, ByteBuf batch, long now) {
+        Consistency level = next.level;
+        level.writeCommand(batch);
+        Pending setter = new Pending(LEVEL_ARGS, null, next.deadlineNanos, 0, new Pending.Listener() {
+            @Override
+            public void onReply(Pending p, Object reply) {
+                if ("OK".equals(reply)) serverLevel = level;
+                else onLevelRefused(level, reply);
+            }
+
+            @Override
+            public void onFailure(Pending p, KvException error, boolean maybeSent) {
+                // The connection is gone; the requests after it fail by themselves.
+            }
+        });
+        setter.sent = true;
+        setter.sentNanos = now;
+        inFlight.add(setter);
+        connectionLevel = level;
+    }
+
+    /**
+     * The server refused {@code CONSISTENCY level} (a server without per-connection levels?) and
+     * kept its level: the requests written after it up to the next level change ran at
+     * {@link #serverLevel}, so those that needed another level fail with the server's answer.
+     * Called while the setter is being taken off {@code inFlight}, so its successors are at the
+     * head.
+     */
+    private void onLevelRefused(Consistency level, Object reply) {
+        RespError error = new RespError("ERR CONSISTENCY " + level + " answered " + Resp.show(reply)
+                + " from " + address + "; the request ran at level " + serverLevel + " instead: use"
+                + " Consistency." + serverLevel + " with this server");
+        boolean laterLevelChange = false;
+        for (Pending pending : inFlight) {
+            if (pending.args == LEVEL_ARGS) {
+                laterLevelChange = true;
+                break;
+            }
+            if (pending.level != null && pending.level != serverLevel) pending.reply(error);
+        }
+        if (!laterLevelChange) connectionLevel = serverLevel;
     }
 
     private void failQueued(KvException error) {
@@ -198,22 +284,27 @@ final class RespConnection {
     }
 
     private void complete(Pending pending, Object reply, KvException error) {
-        countPermits.release();
-        bytesPermits.release(pending.sizeBytes);
+        if (pending.permitted) {
+            countPermits.release();
+            bytesPermits.release(pending.sizeBytes);
+        }
         if (error != null) pending.fail(error); else pending.reply(reply);
     }
 
     /**
      * On the event loop: requests past their call deadline fail with a timeout (their slot stays
-     * in order, the late reply is dropped); a connection whose oldest request waited longer than
-     * the reply timeout is closed: the server answers within its request timeout, so a silent
-     * connection means a hung node or a lost network path.
+     * in order, the late reply is dropped); a connection silent for the reply timeout while a
+     * request is outstanding is closed: the server answers every request within its request
+     * timeout, so silence means a hung node or a lost network path. Silence is measured from
+     * the later of the oldest request's write and the last reply: in a deep pipeline the oldest
+     * request has waited behind all those answered before it, which is progress, not a hang.
      */
     private void sweepDeadlines() {
         if (inFlight.isEmpty()) return;
         long now = System.nanoTime();
         Pending oldest = inFlight.peek();
-        if (now - oldest.sentNanos > replyTimeoutNanos) {
+        long silentSince = now - oldest.sentNanos < now - lastReplyNanos ? oldest.sentNanos : lastReplyNanos;
+        if (now - silentSince > replyTimeoutNanos) {
             closeWith("no reply from " + address + " within " + replyTimeoutNanos / 1_000_000 + " ms");
             return;
         }
@@ -240,10 +331,15 @@ final class RespConnection {
     private final class Handler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object reply) {
+            lastReplyNanos = System.nanoTime();
             Pending pending = inFlight.poll();
             if (pending == null) {
                 closeWith("reply " + Resp.show(reply) + " from " + address + " without a request");
                 return;
+            }
+            // Calls only (internal requests and level changes carry no level).
+            if (node != null && pending.level != null && !(reply instanceof RespError)) {
+                node.answeredCount.increment();
             }
             complete(pending, reply, null);
         }

@@ -23,6 +23,7 @@ record RespError(String line) {
             case "UNKNOWN" -> new UnknownOutcomeException(message);
             case "SESSIONEXPIRED" -> new SessionExpiredException(message);
             case "EXECABORT" -> new ExecAbortException(message);
+            case "UNAVAILABLE" -> new UnavailableException(message);
             case "NOAUTH", "WRONGPASS" -> new AuthException(message);
             default -> new ServerErrorException(message);
         };

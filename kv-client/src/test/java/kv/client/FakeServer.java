@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * A scripted single-node RESP server on 127.0.0.1 for unit tests: answers SYNOD MEMBERS with
- * itself as leader, SELECT with +OK, and every other command with {@code script} (raw RESP text;
+ * itself as leader, SELECT with +OK, CONSISTENCY without arguments with +STRONG (a strong
+ * keyspace), and every other command with {@code script} (raw RESP text;
  * null = no answer, and, as a hung node, no answer to anything after it on that connection;
  * "CLOSE" = drop the connection). One thread per connection.
  */
@@ -24,6 +25,11 @@ final class FakeServer implements AutoCloseable {
     final ServerSocket socket;
     final List<List<String>> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Function<List<String>, String> script;
+    /** The answer to CONSISTENCY without arguments: "STRONG", or "DEFAULT ..." if eventual. */
+    volatile String keyspaceMode = "STRONG";
+    /** The member SYNOD MEMBERS names leader: 1 (this server) or 2 (see {@link #members()}). */
+    volatile int leaderId = 1;
+    private final int otherPort = KvClientTest.freePort();
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
@@ -68,10 +74,11 @@ final class FakeServer implements AutoCloseable {
                 String answer;
                 String name = command.get(0).toUpperCase();
                 if (name.equals("SYNOD")) {
-                    String line = "id=1 host=127.0.0.1 port=" + port() + " role=leader";
-                    answer = "*1\r\n$" + line.length() + "\r\n" + line + "\r\n";
+                    answer = members();
                 } else if (name.equals("SELECT")) {
                     answer = "+OK\r\n";
+                } else if (name.equals("CONSISTENCY") && command.size() == 1) {
+                    answer = "+" + keyspaceMode + "\r\n"; // the keyspace mode probe at start
                 } else {
                     received.add(command);
                     answer = script.apply(command);
@@ -113,6 +120,20 @@ final class FakeServer implements AutoCloseable {
             line.append((char) c);
         }
         return null;
+    }
+
+    /**
+     * SYNOD MEMBERS: this server as leader (id 1); after {@link #leaderId} is set to 2, this
+     * server as a follower and a member 2 on a port nobody listens on as the leader.
+     */
+    private String members() {
+        String self = "id=1 host=127.0.0.1 port=" + port() + " role=" + (leaderId == 1 ? "leader" : "follower");
+        if (leaderId == 1) return "*1\r\n" + bulkLine(self);
+        return "*2\r\n" + bulkLine(self) + bulkLine("id=2 host=127.0.0.1 port=" + otherPort + " role=leader");
+    }
+
+    private static String bulkLine(String line) {
+        return "$" + line.length() + "\r\n" + line + "\r\n";
     }
 
     /** Drops every open client connection (the server keeps accepting). */

@@ -207,6 +207,115 @@ class KvClientTest {
     }
 
     @Test
+    void levelsTravelAsConsistencyCommandsOnlyWhenTheyChange() throws Exception {
+        // Property: a request runs at its view's level; CONSISTENCY goes out only on a change.
+        try (FakeServer server = new FakeServer(command -> command.get(0).equals("CONSISTENCY")
+                ? "+OK\r\n" : command.get(0).equals("SET") ? "+OK\r\n" : bulk(command.get(1)))) {
+            server.keyspaceMode = "DEFAULT write=ONE read=ONE";
+            try (KvClient client = builder(server).build()) {
+                KvClient all = client.withConsistency(Consistency.ALL);
+                CompletableFuture<String> a = all.get("a");
+                CompletableFuture<String> b = all.get("b");
+                CompletableFuture<String> c = client.get("c");
+                assertThat(List.of(a.join(), b.join(), c.join())).containsExactly("a", "b", "c");
+                assertThat(all.blocking().get("d")).isEqualTo("d");
+                client.withConsistency(Consistency.QUORUM).blocking().set("e", "1");
+                assertThat(server.received).containsExactly(List.of("CONSISTENCY", "ALL"),
+                        List.of("GET", "a"), List.of("GET", "b"), List.of("CONSISTENCY", "DEFAULT"),
+                        List.of("GET", "c"), List.of("CONSISTENCY", "ALL"), List.of("GET", "d"),
+                        // An eventual write goes out as it is: no SESSION (no exactly once there).
+                        List.of("CONSISTENCY", "QUORUM"), List.of("SET", "e", "1"));
+            }
+        }
+    }
+
+    @Test
+    void aRefusedLevelFailsOnlyTheRequestsThatNeededIt() throws Exception {
+        // Property: a server that refuses a level runs the request at its previous level, so the
+        // request must fail (typed, saying so); requests at the previous level still succeed.
+        try (FakeServer server = new FakeServer(command -> command.get(0).equals("CONSISTENCY")
+                ? "-ERR unknown command 'CONSISTENCY'\r\n" : bulk("v"))) {
+            server.keyspaceMode = "DEFAULT write=ONE read=ONE";
+            try (KvClient client = builder(server).retryPolicy(RetryPolicy.none()).build()) {
+                KvClient all = client.withConsistency(Consistency.ALL);
+                CompletableFuture<String> refused = all.get("a");
+                CompletableFuture<String> refusedToo = all.get("b");
+                CompletableFuture<String> atDefault = client.get("c");
+                assertThatThrownBy(refused::join).hasCauseInstanceOf(ServerErrorException.class)
+                        .hasMessageContaining("CONSISTENCY ALL answered -ERR unknown command");
+                assertThatThrownBy(refusedToo::join).hasCauseInstanceOf(ServerErrorException.class);
+                assertThat(atDefault.join()).isEqualTo("v");
+                assertThat(client.blocking().get("d")).isEqualTo("v");
+            }
+        }
+    }
+
+    @Test
+    void levelsAreRefusedInStrongKeyspaces() throws Exception {
+        try (FakeServer server = new FakeServer(command -> bulk("v"));
+             KvClient client = builder(server).build()) {
+            assertThatThrownBy(() -> client.withConsistency(Consistency.QUORUM))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("keyspace 0 is strong");
+            assertThat(client.withConsistency(Consistency.DEFAULT)).isSameAs(client);
+        }
+    }
+
+    @Test
+    void aMalformedReplyMidPipelineFailsOnlyThatConnectionsRequestsTyped() throws Exception {
+        // Property: a reply that is not RESP closes the connection (its framing is lost): the
+        // requests answered before it succeed, it and those behind it fail with
+        // ProtocolException; with retries, the ones behind it succeed on a new connection.
+        try (FakeServer server = new FakeServer(command -> command.get(1).startsWith("bad")
+                ? "?not RESP\r\n" : bulk(command.get(1)))) {
+            try (KvClient client = builder(server).retryPolicy(RetryPolicy.none()).build()) {
+                CompletableFuture<String> before = client.get("a");
+                CompletableFuture<String> bad = client.get("bad");
+                CompletableFuture<String> behind = client.get("c");
+                assertThat(before.join()).isEqualTo("a");
+                assertThatThrownBy(bad::join).hasCauseInstanceOf(ProtocolException.class)
+                        .hasMessageContaining("unexpected reply type byte");
+                // Sent before the bad reply arrived (ProtocolException), or after it closed the
+                // connection (nothing reachable until the client reconnects): typed either way.
+                assertThatThrownBy(behind::join).cause().isInstanceOfAny(ProtocolException.class,
+                        ConnectionException.class);
+                pollUntil(() -> {
+                    try {
+                        return "d".equals(client.get("d").join());
+                    } catch (CompletionException e) {
+                        return false;
+                    }
+                });
+            }
+            // Backoff past the reconnect (REFRESH_INTERVAL_MIN_MILLIS), so retries find a connection.
+            RetryPolicy retries = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofMillis(200));
+            try (KvClient client = builder(server).retryPolicy(retries).build()) {
+                CompletableFuture<String> bad = client.get("bad");
+                CompletableFuture<String> behind = client.get("e");
+                assertThatThrownBy(bad::join).hasCauseInstanceOf(ProtocolException.class);
+                assertThat(behind.join()).isEqualTo("e");
+            }
+        }
+    }
+
+    @Test
+    void aDeepPipelineBehindASlowButSteadyServerIsNotTakenForAHang() throws Exception {
+        // Property: the reply timeout measures silence, not queueing: the last of 10 pipelined
+        // requests waits about 1 s behind the others, longer than the 300 ms reply timeout, but
+        // a reply arrives every 100 ms, so the connection stays open and all succeed.
+        try (FakeServer server = new FakeServer(command -> {
+                sleep(100);
+                return bulk(command.get(1));
+            });
+             KvClient client = builder(server).retryPolicy(RetryPolicy.none())
+                     .replyTimeout(Duration.ofMillis(300)).build()) {
+            List<CompletableFuture<String>> futures = new ArrayList<>();
+            for (int i = 0; i < 10; i++) futures.add(client.get("k" + i));
+            for (int i = 0; i < 10; i++) assertThat(futures.get(i).join()).isEqualTo("k" + i);
+        }
+    }
+
+    @Test
     void everyCallHasADeadline() throws Exception {
         try (FakeServer server = new FakeServer(command -> null);
              KvClient client = builder(server).requestTimeout(Duration.ofMillis(300)).build()) {

@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  */
 final class ServerNodes implements AutoCloseable {
     static final long READY_TIMEOUT_MILLIS = 30_000;
+    /** An eventual keyspace (levels ONE by default) beside the strong ones 0 and 1. */
+    static final int EVENTUAL_KEYSPACE_INDEX = 2;
 
     final class Node {
         final int id;
@@ -124,7 +126,9 @@ final class ServerNodes implements AutoCloseable {
             nodes.add(new Node(id, clientPort, dir));
         }
         yaml.append("keyspaces:\n  - name: default\n    index: 0\n    mode: strong\n"
-                + "  - name: second\n    index: 1\n    mode: strong\n");
+                + "  - name: second\n    index: 1\n    mode: strong\n"
+                + "  - name: cache\n    index: " + EVENTUAL_KEYSPACE_INDEX + "\n    mode: eventual\n"
+                + "    write-level: ONE\n    read-level: ONE\n");
         Files.writeString(config, yaml.toString());
         try {
             for (Node node : nodes) node.start();

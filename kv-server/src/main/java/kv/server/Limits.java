@@ -185,6 +185,17 @@ public final class Limits {
     /** Tombstones one tick may drop, so collecting garbage never stalls the node loop. */
     public static final int EVENTUAL_TOMBSTONE_GC_COUNT_MAX = 1024;
 
+    // Quorum leases (durations live in the config, in milliseconds)
+    /** Key-hash buckets counting accepted-but-unapplied writes; a power of two. */
+    public static final int LEASE_PENDING_KEY_BUCKETS_COUNT = 1 << 14;
+    /**
+     * Ticks a strong read waits at a lease holder for its state to catch up (a grantor's
+     * reported slot, or a write to the same key) before it goes through the leader instead.
+     */
+    public static final int LEASE_READ_WAIT_TICKS_MAX = 10;
+    /** Reads waiting for a holder to catch up; more go through the leader at once. */
+    public static final int LEASE_READS_WAITING_COUNT_MAX = 65_536;
+
     static {
         Assert.that(EVENTUAL_VALUE_SIZE_BYTES_MAX + KEY_SIZE_BYTES_MAX + 64
                         <= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,

@@ -21,6 +21,22 @@ final class EtcdJson {
     }
 
     /**
+     * {@code {"key":"<base64>","serializable":bool}}, the body of {@code POST /v3/kv/range}:
+     * linearizable (etcd's default: a ReadIndex round through the leader) unless serializable
+     * (served from the member's own state, possibly stale).
+     */
+    static byte[] rangeRequest(byte[] key, boolean serializable) {
+        String json = "{\"key\":\"" + BASE64.encodeToString(key) + "\""
+                + (serializable ? ",\"serializable\":true" : "") + "}";
+        return json.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether a 200 reply body answers a range request (with or without kvs). */
+    static boolean isRangeAnswered(String body) {
+        return body.contains("\"header\"") && !body.contains("\"error\"");
+    }
+
+    /**
      * Whether a 200 reply body is an acknowledged put: the gateway answers
      * {@code {"header":{...,"revision":"N",...}}} on success and
      * {@code {"error":...,"code":N,...}} when the request failed.

@@ -16,6 +16,7 @@ import java.time.Duration;
 final class EtcdPutClient implements PutClient {
     private final HttpClient http;
     private final URI putUri;
+    private final URI rangeUri;
 
     EtcdPutClient(PutLoadConfig.Endpoint endpoint) {
         this.http = HttpClient.newBuilder()
@@ -23,6 +24,7 @@ final class EtcdPutClient implements PutClient {
                 .connectTimeout(Duration.ofMillis(BenchLimits.SOCKET_TIMEOUT_MILLIS))
                 .build();
         this.putUri = URI.create("http://" + endpoint + "/v3/kv/put");
+        this.rangeUri = URI.create("http://" + endpoint + "/v3/kv/range");
     }
 
     @Override
@@ -35,6 +37,20 @@ final class EtcdPutClient implements PutClient {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200 || !EtcdJson.isPutAcknowledged(response.body())) {
             throw new IOException("etcd put answered " + response.statusCode() + " "
+                    + abbreviate(response.body()));
+        }
+    }
+
+    @Override
+    public void get(byte[] key, boolean serializable) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(rangeUri)
+                .timeout(Duration.ofMillis(BenchLimits.SOCKET_TIMEOUT_MILLIS))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(EtcdJson.rangeRequest(key, serializable)))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || !EtcdJson.isRangeAnswered(response.body())) {
+            throw new IOException("etcd range answered " + response.statusCode() + " "
                     + abbreviate(response.body()));
         }
     }

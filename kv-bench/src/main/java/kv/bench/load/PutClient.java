@@ -8,6 +8,12 @@ package kv.bench.load;
 interface PutClient extends AutoCloseable {
     void put(byte[] key, byte[] value) throws Exception;
 
+    /**
+     * Reads {@code key} the system's strongest way unless {@code serializable} (etcd's local,
+     * possibly stale read); a missing key is a success.
+     */
+    void get(byte[] key, boolean serializable) throws Exception;
+
     @Override
     void close();
 }

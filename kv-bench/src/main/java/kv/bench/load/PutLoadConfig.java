@@ -13,7 +13,14 @@ import java.util.List;
  */
 record PutLoadConfig(PutLoadMain.TargetKind target, String label, List<Endpoint> endpoints,
         int threadCount, int durationSeconds, int warmupSeconds, int valueSizeBytes,
-        int keyCount) {
+        int keyCount, PutLoadMain.Operation operation) {
+
+    PutLoadConfig(PutLoadMain.TargetKind target, String label, List<Endpoint> endpoints,
+                  int threadCount, int durationSeconds, int warmupSeconds, int valueSizeBytes,
+                  int keyCount) {
+        this(target, label, endpoints, threadCount, durationSeconds, warmupSeconds,
+                valueSizeBytes, keyCount, PutLoadMain.Operation.PUT);
+    }
 
     /** Largest value; etcd's default request limit is 1.5 MiB and base64 grows it by 4/3. */
     static final int VALUE_SIZE_BYTES_MAX = 1 << 20;
@@ -42,6 +49,10 @@ record PutLoadConfig(PutLoadMain.TargetKind target, String label, List<Endpoint>
         range("--warmup-seconds", warmupSeconds, 0, BenchLimits.WARMUP_SECONDS_MAX, "s");
         range("--value-size-bytes", valueSizeBytes, 1, VALUE_SIZE_BYTES_MAX, "bytes");
         range("--keys", keyCount, 1, KEY_COUNT_MAX, "keys");
+        if (operation == PutLoadMain.Operation.GET_SERIALIZABLE && target != PutLoadMain.TargetKind.ETCD) {
+            throw new IllegalArgumentException("--operation GET_SERIALIZABLE is etcd's local read;"
+                    + " use GET for RESP targets");
+        }
     }
 
     Endpoint endpointOf(int workerIndex) {

@@ -41,6 +41,15 @@ public final class PutLoadMain implements Callable<Integer> {
         ETCD
     }
 
+    /** What each request does. */
+    enum Operation {
+        PUT,
+        /** The system's linearizable read (Synod strong GET; etcd's default range). */
+        GET,
+        /** etcd's serializable range: the member's local state, possibly stale. */
+        GET_SERIALIZABLE
+    }
+
     /** Pause after a failed put, so a dead node costs a bounded number of attempts. */
     static final int ERROR_BACKOFF_MILLIS = 10;
     static final int ERROR_SAMPLES_COUNT_MAX = BenchLimits.ERROR_SAMPLES_COUNT_MAX;
@@ -52,6 +61,10 @@ public final class PutLoadMain implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "RESP",
             description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     TargetKind target;
+
+    @Option(names = "--operation", defaultValue = "PUT",
+            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Operation operation;
 
     @Option(names = "--label", defaultValue = "synod", description = "System name in the results.")
     String label;
@@ -94,7 +107,8 @@ public final class PutLoadMain implements Callable<Integer> {
         PutLoadConfig config;
         try {
             config = new PutLoadConfig(target, label, PutLoadConfig.parseEndpoints(endpoints),
-                    threadCount, durationSeconds, warmupSeconds, valueSizeBytes, keyCount);
+                    threadCount, durationSeconds, warmupSeconds, valueSizeBytes, keyCount,
+                    operation);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -197,7 +211,12 @@ public final class PutLoadMain implements Callable<Integer> {
                 if (begin - measureEnd >= 0) return;
                 boolean measured = begin - measureStart >= 0;
                 try {
-                    client.put(key(random.nextInt(config.keyCount())), value);
+                    byte[] key = key(random.nextInt(config.keyCount()));
+                    switch (config.operation()) {
+                        case PUT -> client.put(key, value);
+                        case GET -> client.get(key, false);
+                        case GET_SERIALIZABLE -> client.get(key, true);
+                    }
                     if (measured) {
                         long micros = (System.nanoTime() - begin) / 1000;
                         latencyMicros.recordValue(Math.min(micros, BenchLimits.LATENCY_MICROS_MAX));

@@ -46,6 +46,16 @@ final class RespPutClient implements PutClient {
     }
 
     @Override
+    public void get(byte[] key, boolean serializable) {
+        if (jedis == null || jedis.isBroken()) {
+            if (jedis != null) jedis.close();
+            jedis = null;
+            jedis = open();
+        }
+        jedis.get(key); // an error reply throws
+    }
+
+    @Override
     public void close() {
         if (jedis != null) jedis.close();
     }

@@ -45,8 +45,22 @@ public record ServerConfig(
      * under a second, and a GC pause or a loaded 2-core machine rarely triggers a false one.
      */
     public record Cluster(int tickMillis, int requestTimeoutMillis, int peerDelayMillis,
-                          int snapshotIntervalSlots) {
-        public static final Cluster DEFAULT = new Cluster(20, 5_000, 0, 10_000);
+                          int snapshotIntervalSlots, Leases leases) {
+        public static final Cluster DEFAULT = new Cluster(20, 5_000, 0, 10_000, Leases.DEFAULT);
+    }
+
+    /**
+     * Quorum leases over the strong keyspaces (they share one log, so one setting covers them):
+     * every holder serves linearizable reads from its own state. A write waits until every
+     * holder knows of it, so a holder that went silent delays writes by at most about
+     * {@code durationMillis}, once, until its grants run out. Durations are measured on each
+     * node's monotonic clock; {@code clockDriftPpm} bounds how far two clocks' rates may differ.
+     *
+     * @param holderIds member ids that hold leases; empty: every member
+     */
+    public record Leases(boolean enabled, List<Integer> holderIds, int durationMillis,
+                         int guardMillis, int renewMillis, int clockDriftPpm) {
+        public static final Leases DEFAULT = new Leases(true, List.of(), 400, 200, 100, 50_000);
     }
 
     /** One replica: its node id, the loopback or host address it owns, and its two ports. */
@@ -69,7 +83,9 @@ public record ServerConfig(
     private static final Map<String, Set<String>> KEYS = Map.of(
             "", Set.of("node", "client", "metrics", "storage", "read", "keyspaces", "cluster"),
             "cluster", Set.of("members", "tick-millis", "request-timeout-millis", "peer-delay-millis",
-                    "snapshot-interval-slots"),
+                    "snapshot-interval-slots", "leases"),
+            "leases", Set.of("enabled", "holders", "duration-millis", "guard-millis", "renew-millis",
+                    "clock-drift-ppm"),
             "members", Set.of("id", "host", "client-port", "peer-port", "metrics-port"),
             "node", Set.of("id", "data-dir"),
             "client", Set.of("bind", "port", "connections-max", "io-threads"),
@@ -133,7 +149,7 @@ public record ServerConfig(
                     + "' is invalid; allowed: always (durable, the default) or never (tests and"
                     + " benchmarks only: acknowledged writes can be lost on power failure)");
         }
-        return new ServerConfig(
+        ServerConfig config = new ServerConfig(
                 nodeId,
                 Path.of(reader.string(node, "node.data-dir", "data/node" + nodeId)),
                 reader.string(client, "client.bind", "127.0.0.1"),
@@ -151,6 +167,13 @@ public record ServerConfig(
                 keyspaces(reader, top.get("keyspaces")),
                 members(reader, reader.child(top, "cluster").get("members"), nodeId),
                 cluster(reader, reader.child(top, "cluster")));
+        for (int holder : config.cluster().leases().holderIds()) {
+            if (config.members().stream().noneMatch(member -> member.id() == holder)) {
+                throw leaseError(reader, "holders names " + holder + ", which is not in"
+                        + " cluster.members; list member ids only");
+            }
+        }
+        return config;
     }
 
     private static Cluster cluster(Reader reader, Map<String, Object> cluster) {
@@ -169,7 +192,80 @@ public record ServerConfig(
         }
         int snapshotIntervalSlots = (int) reader.number(cluster, "cluster.snapshot-interval-slots",
                 defaults.snapshotIntervalSlots(), 2, 100_000_000);
-        return new Cluster(tickMillis, requestTimeoutMillis, peerDelayMillis, snapshotIntervalSlots);
+        return new Cluster(tickMillis, requestTimeoutMillis, peerDelayMillis, snapshotIntervalSlots,
+                leases(reader, reader.child(cluster, "leases"), tickMillis, requestTimeoutMillis));
+    }
+
+    /** Ticks a lease duration spans at least, so tick granularity does not dominate it. */
+    private static final int LEASE_TICKS_MIN = 4;
+    /** A grant as the grantor counts it stays below 4 election timeouts (ReplicaConfig). */
+    private static final int LEASE_GRANT_TICKS_MAX = 40;
+    /** Largest clock drift bound: beyond 10% a clock is broken, not drifting. */
+    private static final int CLOCK_DRIFT_PPM_MAX = 100_000;
+
+    private static Leases leases(Reader reader, Map<String, Object> leases, int tickMillis,
+                                 int requestTimeoutMillis) {
+        Leases defaults = Leases.DEFAULT;
+        String enabled = reader.string(leases, "cluster.leases.enabled", Boolean.toString(defaults.enabled()));
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigException(reader.origin + ": cluster.leases.enabled = '" + enabled
+                    + "' is invalid; allowed: true (holders serve strong reads locally) or false"
+                    + " (every strong read goes through the leader)");
+        }
+        int duration = (int) reader.number(leases, "cluster.leases.duration-millis",
+                defaults.durationMillis(), 1, 60_000);
+        int guard = (int) reader.number(leases, "cluster.leases.guard-millis",
+                defaults.guardMillis(), 1, 60_000);
+        int renew = (int) reader.number(leases, "cluster.leases.renew-millis",
+                defaults.renewMillis(), 1, 60_000);
+        int drift = (int) reader.number(leases, "cluster.leases.clock-drift-ppm",
+                defaults.clockDriftPpm(), 0, CLOCK_DRIFT_PPM_MAX);
+        if (duration < LEASE_TICKS_MIN * tickMillis) {
+            throw leaseError(reader, "duration-millis = " + duration + " is below " + LEASE_TICKS_MIN
+                    + " ticks (" + LEASE_TICKS_MIN * tickMillis + " ms at cluster.tick-millis = "
+                    + tickMillis + "); raise it");
+        }
+        // The replica lets a write wait for a silent holder for at most 4 election timeouts
+        // (kv.server.consensus.ReplicaConfig); the grantor's count of a lease is lengthened.
+        long grantorTicks = kv.server.lease.LeaseConfig.grantorLeaseTicksOf(duration / tickMillis, drift);
+        if (grantorTicks >= LEASE_GRANT_TICKS_MAX) {
+            throw leaseError(reader, "duration-millis = " + duration + " is too long: with the"
+                    + " drift bound a grantor counts " + grantorTicks + " ticks, the most is "
+                    + (LEASE_GRANT_TICKS_MAX - 1) + " (4 election timeouts of 10 ticks); shorten it"
+                    + " or raise cluster.tick-millis");
+        }
+        if (guard > duration || renew * 2 > duration || renew < tickMillis || guard < tickMillis) {
+            throw leaseError(reader, "guard-millis = " + guard + " and renew-millis = " + renew
+                    + " must be at least one tick (" + tickMillis + " ms), the guard at most the"
+                    + " duration (" + duration + " ms) and the renewal at most half of it");
+        }
+        // A write may wait one lease for a silent holder; it must stay well within its timeout.
+        if ((long) (duration + guard) * 2 > requestTimeoutMillis) {
+            throw leaseError(reader, "duration-millis + guard-millis = " + (duration + guard)
+                    + " must be at most half of cluster.request-timeout-millis ("
+                    + requestTimeoutMillis + "): a write may wait that long for a silent holder");
+        }
+        return new Leases(enabled.equals("true"), holderIds(reader, leases.get("holders")),
+                duration, guard, renew, drift);
+    }
+
+    private static List<Integer> holderIds(Reader reader, Object value) {
+        if (value == null) return List.of();
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw leaseError(reader, "holders must be a non-empty list of member ids, e.g. [1, 2, 3]");
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof Integer id) || ids.contains(id)) {
+                throw leaseError(reader, "holders = " + list + " must list distinct member ids");
+            }
+            ids.add(id);
+        }
+        return List.copyOf(ids);
+    }
+
+    private static ConfigException leaseError(Reader reader, String message) {
+        return new ConfigException(reader.origin + ": cluster.leases." + message);
     }
 
     @SuppressWarnings("unchecked")

@@ -17,5 +17,10 @@ public enum BrokenVariant {
     /** A holder serves local reads before applying what its grantors reported. */
     LEASE_READ_UNAPPLIED,
     /** Holders and grantors count leases without the clock drift bound. */
-    LEASE_IGNORE_DRIFT
+    LEASE_IGNORE_DRIFT,
+    /**
+     * A holder reads a key it accepted a write to and has not applied yet (the per-key rule of
+     * the node's read path, kv.server.node.PendingWriteKeys; the simulator's driver honours it).
+     */
+    LEASE_READ_PENDING_KEY
 }

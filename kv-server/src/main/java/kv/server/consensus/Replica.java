@@ -42,6 +42,13 @@ public final class Replica {
     private final SlotLog slots;
     private long snapshotBelow;
     private long chosenBelow;
+    /**
+     * The slot end this replica had accepted when it started: slots it accepted in an earlier
+     * life whose keys its driver no longer tracks, so no local read before they are applied.
+     */
+    private final long acceptedBelowAtStart;
+    /** Leader: the chosenBelow its last Accept or Heartbeat to every peer carried. */
+    private long chosenAnnouncedBelow;
     private long appliedBelow;
 
     private int ticksSinceLeaderHeard;
@@ -113,6 +120,7 @@ public final class Replica {
         for (long slot = snapshotBelow; slot < chosen; slot++) slots.markChosen(slot);
         this.chosenBelow = chosen;
         this.appliedBelow = restored.appliedBelow();
+        this.acceptedBelowAtStart = slots.slotEnd();
         this.electionTimeoutTicks = randomElectionTimeout();
         if (config.lease().enabled()) {
             this.lease = new QuorumLease(config.lease(), nodeIndex,
@@ -213,7 +221,10 @@ public final class Replica {
 
     public Ready ready() {
         Assert.that(!readyOutstanding, "ready() again before advance()");
-        if (role == Role.LEADER) flushProposals();
+        if (role == Role.LEADER) {
+            flushProposals();
+            announceChosen();
+        }
         List<Entry> apply = List.of();
         if (snapshotToInstall == null && appliedBelow < chosenBelow) {
             long end = Math.min(chosenBelow, appliedBelow + Limits.APPLY_ENTRIES_COUNT_MAX);
@@ -366,6 +377,20 @@ public final class Replica {
             retransmitAccepts(peer);
             send(new Message.Heartbeat(nodeIndex, peer, ballot, chosenBelow));
         }
+        chosenAnnouncedBelow = chosenBelow;
+    }
+
+    /**
+     * Leader: tells the followers at once when slots were chosen and nothing else this turn
+     * carries the news, so a follower answers the client that sent it a command without
+     * waiting for the next heartbeat (up to two ticks). Under load the next Accept carries it.
+     */
+    private void announceChosen() {
+        if (chosenBelow <= chosenAnnouncedBelow) return;
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            if (isPeer(peer)) send(new Message.Heartbeat(nodeIndex, peer, ballot, chosenBelow));
+        }
+        chosenAnnouncedBelow = chosenBelow;
     }
 
     /** Resends, to one peer, the contiguous range of unchosen slots it has not acknowledged. */
@@ -509,6 +534,7 @@ public final class Replica {
             retransmitAccepts(peer);
             send(new Message.Heartbeat(nodeIndex, peer, ballot, chosenBelow));
         }
+        chosenAnnouncedBelow = chosenBelow;
         advanceChosen();
     }
 
@@ -546,6 +572,7 @@ public final class Replica {
                 send(new Message.Accept(nodeIndex, peer, ballot, entries, chosenBelow));
             }
         }
+        chosenAnnouncedBelow = chosenBelow;
         advanceChosen();
         if (lease != null) sendLeaseMessages();
     }
@@ -731,14 +758,53 @@ public final class Replica {
      * the next Ready or tick, and sends {@link ReadCheck#FORWARD} reads to the leader.
      */
     public ReadCheck readLocal() {
+        ReadCheck check = leaseReadCheck();
+        if (check == ReadCheck.LOCAL_OK && slots.slotEnd() > appliedBelow
+                && config.brokenVariant() != BrokenVariant.LEASE_READ_UNAPPLIED) {
+            return ReadCheck.WAIT_WRITE;
+        }
+        return check;
+    }
+
+    /**
+     * {@link #readLocal} without its last rule: LOCAL_OK here still requires the caller to check
+     * that no slot this replica accepted and has not applied writes a key the read touches (the
+     * node tracks those keys per slot, so reads of other keys need not wait for them).
+     */
+    public ReadCheck leaseReadCheck() {
         if (lease == null || !lease.config().holds(nodeIndex)) return ReadCheck.FORWARD;
         if (ticksCount >= lease.validUntil(membersMask)) return ReadCheck.FORWARD;
         if (config.brokenVariant() == BrokenVariant.LEASE_READ_UNAPPLIED) return ReadCheck.LOCAL_OK;
-        if (appliedBelow < lease.slotRequiredBelow() || snapshotToInstall != null) {
+        if (appliedBelow < lease.slotRequiredBelow() || appliedBelow < acceptedBelowAtStart
+                || snapshotToInstall != null) {
             return ReadCheck.WAIT_APPLY;
         }
-        if (slots.slotEnd() > appliedBelow) return ReadCheck.WAIT_WRITE;
         return ReadCheck.LOCAL_OK;
+    }
+
+    /** The number of grantors (not us) whose promise to us has not expired. */
+    public int leaseGrantsHeldCount() {
+        if (lease == null) return 0;
+        int count = 0;
+        for (int i = 0; i < Limits.REPLICAS_COUNT_MAX; i++) {
+            if (i != nodeIndex && (membersMask & (1 << i)) != 0
+                    && ticksCount < lease.promiseExpiryTick(i)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The number of holders (not us) our grant to has not expired. */
+    public int leaseGrantsGivenCount() {
+        if (lease == null) return 0;
+        int count = 0;
+        for (int i = 0; i < Limits.REPLICAS_COUNT_MAX; i++) {
+            if (i != nodeIndex && (membersMask & (1 << i)) != 0 && lease.grantLive(i, ticksCount)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The local tick count (time inside the core), as lease expiries are expressed. */
@@ -842,7 +908,7 @@ public final class Replica {
         }
         // Bounded: when full, the oldest is dropped and the leader's retransmission asks again.
         if (acceptedDeferred.size() == Limits.ACCEPTED_DEFERRED_COUNT_MAX) acceptedDeferred.remove(0);
-        acceptedDeferred.add(new long[] {to, acceptBallot, slotFirst, slotEnd});
+        acceptedDeferred.add(new long[] {to, acceptBallot, slotFirst, slotEnd, ticksCount});
         stats.acceptedDeferredCount++;
     }
 
@@ -853,6 +919,7 @@ public final class Replica {
             long[] deferred = acceptedDeferred.get(i);
             if (deferred[3] > gate) continue;
             acceptedDeferred.remove(i--);
+            stats.acceptedDeferredTicksTotal += ticksCount - deferred[4];
             // Overwritten by a later ballot meanwhile: that leader's Accept gets its own reply.
             if (!stillAccepted(deferred[1], deferred[2], deferred[3])) continue;
             send(new Message.Accepted(nodeIndex, (int) deferred[0], deferred[1], deferred[2],

@@ -5,6 +5,8 @@ public final class ReplicaStats {
     public long proposalsQueuedCount;
     /** Accepted replies held back until lease holders knew of the slots. */
     public long acceptedDeferredCount;
+    /** Ticks those replies waited in total, released ones only (mean delay = total / count). */
+    public long acceptedDeferredTicksTotal;
     public long proposalsRefusedCount;
     public long proposalsDroppedCount;
     public long slotsProposedCount;

@@ -77,7 +77,12 @@ public record LeaseConfig(
      * because the grantor's tick count lags real time by up to a tick when it sends.
      */
     public long grantorLeaseTicks() {
-        return lengthen(leaseDurationTicks, clockDriftPpm) + 1;
+        return grantorLeaseTicksOf(leaseDurationTicks, clockDriftPpm);
+    }
+
+    /** {@link #grantorLeaseTicks} of a lease of {@code leaseTicks} under {@code driftPpm}. */
+    public static long grantorLeaseTicksOf(long leaseTicks, int driftPpm) {
+        return lengthen(leaseTicks, driftPpm) + 1;
     }
 
     /** The longest a write may wait for one silent holder, in grantor ticks. */

@@ -170,6 +170,25 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
         gauge("kv.consensus.slots.in.flight", null, status, s -> s.get().slotsInFlight());
         gauge("kv.consensus.snapshots.sent", null, status, s -> s.get().snapshotsSentCount());
         gauge("kv.consensus.snapshots.installed", null, status, s -> s.get().snapshotsInstalledCount());
+        gauge("kv.lease.valid", "milliseconds", status, s -> s.get().lease().validMillis());
+        gauge("kv.lease.grants.held", null, status, s -> s.get().lease().grantsHeld());
+        gauge("kv.lease.grants.given", null, status, s -> s.get().lease().grantsGiven());
+        counter("kv.lease.reads", "strong reads by how they were served", status,
+                s -> s.get().lease().readsLocal(), "path", "local");
+        counter("kv.lease.reads", "strong reads by how they were served", status,
+                s -> s.get().lease().readsAfterWait(), "path", "local_after_wait");
+        counter("kv.lease.reads", "strong reads by how they were served", status,
+                s -> s.get().lease().readsThroughLeader(), "path", "leader");
+        counter("kv.lease.writes.delayed", "acceptances held back for lease holders", status,
+                s -> s.get().lease().writesDelayed());
+        counter("kv.lease.writes.delay.seconds", "time acceptances were held back for lease holders",
+                status, s -> s.get().lease().writesDelayMillisTotal() / 1000.0);
+    }
+
+    private <T> void counter(String name, String description, T source,
+                             java.util.function.ToDoubleFunction<T> value, String... tags) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, source, value).tags(nodeTag)
+                .tags(tags).description(description).register(registry);
     }
 
     /**

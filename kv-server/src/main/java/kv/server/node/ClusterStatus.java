@@ -11,4 +11,5 @@ public record ClusterStatus(String role, int leaderNodeId, String ballot, long c
                             long leaderChangesCount, long campaignsCount,
                             /** Slots proposed but not yet chosen (the pipeline in use). */
                             long slotsInFlight,
-                            long snapshotsSentCount, long snapshotsInstalledCount) {}
+                            long snapshotsSentCount, long snapshotsInstalledCount,
+                            LeaseStatus lease) {}

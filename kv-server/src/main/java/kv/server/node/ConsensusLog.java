@@ -54,9 +54,12 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     /** Frame type of a client command forwarded by a follower to the leader. */
     static final int FRAME_FORWARD = 20;
 
-    private sealed interface Input permits Proposal, Inbound {}
+    private sealed interface Input permits Proposal, Inbound, Read {}
 
     private record Proposal(Command command, ReplicatedLog.Callback callback) implements Input {}
+
+    /** Reads the lease gate refused: the loop serves them once current, or via the leader. */
+    private record Read(List<Command> commands, ReadPath.Callback callback) implements Input {}
 
     private record Inbound(Frame frame) implements Input {}
 
@@ -78,6 +81,9 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     /** Marks this process's proposals, so that it answers exactly the commands it proposed. */
     private final long incarnationId = new SecureRandom().nextLong() | Long.MIN_VALUE;
     private final PendingReplies pending = new PendingReplies();
+    private final ReadPath localReads;
+    private final LeaseReads leaseReads;
+    private final boolean leasesEnabled;
     /** Proposals waiting for a leader to be known; routed as soon as one is. */
     private final List<Command> waitingForLeader = new ArrayList<>();
     private final Reply unknown;
@@ -94,7 +100,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     public ConsensusLog(ReplicaConfig config, int[] nodeIdByIndex, RocksConsensusStore store,
                         StateStore state, KvStateMachine stateMachine, Clock clock, LogMetrics metrics,
                         long tickNanos, long requestTimeoutNanos, long snapshotIntervalSlots,
-                        int[] strongKeyspaceIndexes) {
+                        int[] strongKeyspaceIndexes, ReadPath localReads) {
+        this.localReads = localReads;
         this.snapshotIntervalSlots = snapshotIntervalSlots;
         this.strongKeyspaceIndexes = strongKeyspaceIndexes.clone();
         this.nodeIdByIndex = nodeIdByIndex;
@@ -116,6 +123,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         DurableState restored = store.load(state.appliedSlot(), config.membersMask());
         this.replica = new Replica(config, restored, eventLog(nodeIdByIndex[selfIndex]),
                 new SplittableRandom(new SecureRandom().nextLong()));
+        this.leaseReads = new LeaseReads(replica, localReads, tickNanos);
+        this.leasesEnabled = config.lease().enabled();
         publishStatus();
         this.thread = new Thread(this::run, "node-" + nodeIdByIndex[selfIndex] + "-consensus");
     }
@@ -152,16 +161,39 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         }
     }
 
+    /** Under a valid quorum lease, locally (maybe after a short wait); else through the log. */
     @Override
     public void read(List<Command> commands, ReadPath.Callback callback) {
+        if (leaseReads.tryRead(commands, callback, clock.monotonicNanos())) return;
+        if (!running) {
+            callback.onReplies(repeat(Reply.error(
+                    "TRYAGAIN the node is shutting down; retry on another node"), commands.size()));
+        } else if (!inbound.offer(new Read(commands, callback))) {
+            metrics.onRejectedBusy();
+            callback.onReplies(repeat(Reply.error(
+                    "BUSY the node's proposal queue is full; retry with backoff"), commands.size()));
+        }
+    }
+
+    @Override
+    public Reply tryReadNow(Command command) {
+        return leaseReads.tryReadNow(command, clock.monotonicNanos());
+    }
+
+    private static List<Reply> repeat(Reply reply, int count) {
+        return java.util.Collections.nCopies(count, reply);
+    }
+
+    /** Node loop: each read becomes a proposal, so it is ordered with the writes at the leader. */
+    private void readThroughLog(List<Command> commands, ReadPath.Callback callback) {
         Reply[] replies = new Reply[commands.size()];
         AtomicInteger remaining = new AtomicInteger(commands.size());
         for (int i = 0; i < commands.size(); i++) {
             int index = i;
-            propose(commands.get(i), reply -> {
+            handle(new Proposal(commands.get(i), reply -> {
                 replies[index] = reply;
                 if (remaining.decrementAndGet() == 0) callback.onReplies(List.of(replies));
-            });
+            }));
         }
     }
 
@@ -182,7 +214,9 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     // ---------------------------------------------------------------- the node loop
 
     private void run() {
-        long nextTickNanos = clock.monotonicNanos() + tickNanos;
+        long loopStartNanos = clock.monotonicNanos();
+        leaseReads.start(loopStartNanos);
+        long nextTickNanos = loopStartNanos + tickNanos;
         List<Input> drained = new ArrayList<>(Limits.INBOUND_DRAIN_COUNT_MAX);
         while (running) {
             try {
@@ -191,8 +225,10 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
             } catch (InterruptedException e) {
                 break;
             }
-            for (Input input : drained) handle(input);
-            drained.clear();
+            // Ticks first: the inputs drained arrived by now, so the replica stamps them with a
+            // tick count at most one tick behind their arrival. Lease grants rely on this: a
+            // grantor that stamped a holder's acknowledgement with a stale count after a stall
+            // would let its grant lapse before the holder's lease did.
             long now = clock.monotonicNanos();
             boolean ticked = false;
             while (now >= nextTickNanos) {
@@ -200,19 +236,28 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
                 nextTickNanos += tickNanos;
                 ticked = true;
             }
+            if (ticked) leaseReads.publish(); // a lease only expires with time: checked per read
+            for (Input input : drained) handle(input);
+            drained.clear();
             routeWaiting();
             if (replica.hasReady()) processReady();
+            leaseReads.retryWaiting(clock.monotonicNanos(), this::readThroughLog);
             transport.flush(); // forwarded commands leave now, not with the next heartbeat
             pending.expire(now, unknown, clusterDown);
             // Once per tick, not per turn: under load a turn runs thousands of times a second,
             // and INFO, /health and the gauges are fine with a status one tick old.
             if (ticked) publishStatus();
         }
-        pending.failAll(Reply.error("TRYAGAIN the node is shutting down; retry on another node"));
+        Reply shuttingDown = Reply.error("TRYAGAIN the node is shutting down; retry on another node");
+        pending.failAll(shuttingDown);
+        leaseReads.failWaiting(shuttingDown);
     }
 
     private void handle(Input input) {
-        if (input instanceof Proposal proposal) {
+        if (input instanceof Read read) {
+            leaseReads.onRead(read.commands(), read.callback(), clock.monotonicNanos(),
+                    this::readThroughLog);
+        } else if (input instanceof Proposal proposal) {
             Command command = proposal.command();
             Command stamped = command.fromOrigin(incarnationId, ++sequence);
             long now = clock.monotonicNanos();
@@ -293,6 +338,10 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     private void processReady() {
         Ready ready = replica.ready();
         long start = clock.monotonicNanos();
+        // Before anything of this Ready leaves: an Accepted or a lease acknowledgement may let
+        // a write complete, and local reads must already see its keys as pending (LeaseReads).
+        leaseReads.onAccepted(ready.entriesToPersist());
+        leaseReads.publish();
         // The leader's Accepts leave before its own fsync, so the followers' disks work in
         // parallel with the leader's (Raft thesis 10.2.1). Safe: this thread finishes the fsync
         // before it handles any reply, so the leader never counts its own accept before it is
@@ -310,6 +359,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         }
         for (int peer : ready.snapshotsToSend()) sendSnapshot(peer);
         replica.advance(ready);
+        leaseReads.onApplied(replica.appliedBelow());
+        leaseReads.publish();
         maybeCompact();
         if (ready.mustPersist() || applied > 0) {
             metrics.onBatch(applied, appliedBytes, persisted - start, clock.monotonicNanos() - persisted);
@@ -352,8 +403,17 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     /** Sends the Ready's messages that may leave before the fsync ({@code early}) or the rest. */
     private void sendMessages(Ready ready, boolean early) {
         boolean any = false;
+        long persistFirst = Long.MAX_VALUE;
+        long persistLast = Long.MIN_VALUE;
+        for (Entry entry : ready.entriesToPersist()) {
+            persistFirst = Math.min(persistFirst, entry.slot());
+            persistLast = Math.max(persistLast, entry.slot());
+        }
         for (Message message : ready.messagesToSend()) {
-            if (mayLeaveBeforeFsync(message.type()) != early) continue;
+            boolean mayLeaveEarly = mayLeaveBeforeFsync(message.type())
+                    || (message instanceof Message.Accepted accepted
+                            && (accepted.slotEnd() <= persistFirst || accepted.slotFirst() > persistLast));
+            if (mayLeaveEarly != early) continue;
             transport.send(nodeIdByIndex[message.to()], MessageCodec.frameType(message.type()),
                     MessageCodec.encode(message));
             any = true;
@@ -361,12 +421,20 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
         if (any) transport.flush();
     }
 
-    /** A leader's outbound replication; nothing an acceptor vouches for with its disk. */
+    /**
+     * An Accepted may also leave early when none of its slots is in this Ready's writes: its
+     * acceptance is durable since an earlier turn (a reply held back for lease holders and
+     * released now), so making it wait for this turn's fsync only adds latency.
+     *
+     * <p>A leader's outbound replication, and lease messages: nothing an acceptor vouches for with
+     * its disk. Lease state lives in memory on purpose (a restarted node starts without grants
+     * and gates its acceptances for one lease, QuorumLease), so grants and acknowledgements
+     * need not wait for the fsync; this takes one fsync off the path of every leased write.
+     */
     private static boolean mayLeaveBeforeFsync(MessageType type) {
         return switch (type) {
-            case ACCEPT, HEARTBEAT, LEARN, SNAPSHOT_CHUNK -> true;
-            case PREPARE, PROMISE, ACCEPTED, REFUSE, HEARTBEAT_REPLY, LEASE_GUARD, LEASE_PROMISE,
-                 LEASE_ACK -> false;
+            case ACCEPT, HEARTBEAT, LEARN, SNAPSHOT_CHUNK, LEASE_GUARD, LEASE_PROMISE, LEASE_ACK -> true;
+            case PREPARE, PROMISE, ACCEPTED, REFUSE, HEARTBEAT_REPLY -> false;
         };
     }
 
@@ -402,7 +470,17 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
                 replica.chosenBelow(), replica.appliedBelow(), Integer.bitCount(replica.membersMask()),
                 peerLag(), leaderChangesCount, replica.stats().campaignsCount,
                 Math.max(0, replica.slotEnd() - replica.chosenBelow()), snapshotsSentCount,
-                replica.stats().snapshotsInstalledCount);
+                replica.stats().snapshotsInstalledCount, leaseStatus());
+    }
+
+    private LeaseStatus leaseStatus() {
+        long tickMillis = TimeUnit.NANOSECONDS.toMillis(tickNanos);
+        long validTicks = Math.max(0, replica.leaseValidUntil() - replica.ticksCount());
+        return new LeaseStatus(leasesEnabled, Math.min(validTicks, Long.MAX_VALUE / 1_000_000) * tickMillis,
+                replica.leaseGrantsHeldCount(), replica.leaseGrantsGivenCount(),
+                leaseReads.servedAtOnce.sum(), leaseReads.servedAfterWait.sum(),
+                leaseReads.sentThroughLeader.sum(), replica.stats().acceptedDeferredCount,
+                replica.stats().acceptedDeferredTicksTotal * tickMillis);
     }
 
     private String peerLag() {
@@ -421,5 +499,6 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     public void close() {
         running = false;
         LoopInbox.join(thread);
+        localReads.close();
     }
 }

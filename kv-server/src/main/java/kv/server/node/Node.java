@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kv.server.Clock;
 import kv.server.consensus.ReplicaConfig;
+import kv.server.lease.LeaseConfig;
 import kv.server.eventual.EventualConfig;
 import kv.server.eventual.EventualMessageType;
 import kv.server.storage.rocksdb.RocksEventualStore;
@@ -144,12 +145,34 @@ public final class Node implements AutoCloseable {
             if (members.get(i).id() == config.nodeId()) selfIndex = i;
         }
         int membersMask = (1 << members.size()) - 1;
-        ReplicaConfig replicaConfig = ReplicaConfig.defaults(selfIndex, membersMask);
+        ReplicaConfig defaults = ReplicaConfig.defaults(selfIndex, membersMask);
+        ReplicaConfig replicaConfig = new ReplicaConfig(selfIndex, membersMask,
+                defaults.heartbeatIntervalTicks(), defaults.electionTimeoutTicksMin(),
+                defaults.electionTimeoutTicksMax(), defaults.batchCommandsCountMax(),
+                defaults.batchSizeBytesMax(), defaults.pipelineSlotsCountMax(),
+                defaults.brokenVariant(), leaseConfig(config.cluster(), nodeIdByIndex));
         return new ConsensusLog(replicaConfig, nodeIdByIndex,
                 new RocksConsensusStore(storage, config.fsync()), state, stateMachine, Clock.SYSTEM,
                 meters, TimeUnit.MILLISECONDS.toNanos(config.cluster().tickMillis()),
                 TimeUnit.MILLISECONDS.toNanos(config.cluster().requestTimeoutMillis()),
-                config.cluster().snapshotIntervalSlots(), strongKeyspaceIndexes(config));
+                config.cluster().snapshotIntervalSlots(), strongKeyspaceIndexes(config),
+                new LocalReadPath(state, stateMachine, config.readThreads(), config.nodeId()));
+    }
+
+    /** The config's lease settings in ticks; holders as a mask of replica indexes. */
+    public static LeaseConfig leaseConfig(ServerConfig.Cluster cluster, int[] nodeIdByIndex) {
+        ServerConfig.Leases leases = cluster.leases();
+        if (!leases.enabled()) return LeaseConfig.off();
+        int holdersMask = 0;
+        for (int index = 0; index < nodeIdByIndex.length; index++) {
+            if (leases.holderIds().isEmpty() || leases.holderIds().contains(nodeIdByIndex[index])) {
+                holdersMask |= 1 << index;
+            }
+        }
+        int tick = cluster.tickMillis();
+        // Era 1: the configuration is static today, so every node starts in the same era.
+        return new LeaseConfig(1, holdersMask, leases.durationMillis() / tick,
+                leases.guardMillis() / tick, leases.renewMillis() / tick, leases.clockDriftPpm());
     }
 
     /** One transport for both protocols: frames 100..127 are eventual, the rest consensus. */

@@ -91,7 +91,20 @@ final class NodeInfo implements InfoSource {
                 + status.chosenBelow() + "\r\nsynod_applied_below:" + status.appliedBelow()
                 + (status.peerLag().isEmpty() ? "" : "\r\nsynod_peer_lag_slots:" + status.peerLag())
                 + "\r\nsynod_leader_changes:" + status.leaderChangesCount()
-                + "\r\nsynod_campaigns:" + status.campaignsCount() + "\r\n";
+                + "\r\nsynod_campaigns:" + status.campaignsCount() + "\r\n" + leaseFields(status.lease());
+    }
+
+    /** Quorum-lease state: INFO replication's synod_lease_* fields. */
+    private static String leaseFields(LeaseStatus lease) {
+        return "synod_lease_enabled:" + (lease.enabled() ? 1 : 0)
+                + "\r\nsynod_lease_valid_ms:" + lease.validMillis()
+                + "\r\nsynod_lease_grants_held:" + lease.grantsHeld()
+                + "\r\nsynod_lease_grants_given:" + lease.grantsGiven()
+                + "\r\nsynod_lease_reads_local:" + lease.readsLocal()
+                + "\r\nsynod_lease_reads_after_wait:" + lease.readsAfterWait()
+                + "\r\nsynod_lease_reads_through_leader:" + lease.readsThroughLeader()
+                + "\r\nsynod_lease_writes_delayed:" + lease.writesDelayed()
+                + "\r\nsynod_lease_writes_delay_ms_total:" + lease.writesDelayMillisTotal() + "\r\n";
     }
 
     @Override

@@ -85,4 +85,46 @@ class ServerConfigTest {
                 .hasMessageContaining("cluster member id 2 is declared twice");
         assertThat(ServerConfig.parse("", "t").members()).isEmpty();
     }
+
+    private static final String MEMBERS = "  members:\n"
+            + "    - {id: 1, host: 127.0.0.11, client-port: 7001, peer-port: 7101}\n"
+            + "    - {id: 2, host: 127.0.0.12, client-port: 7002, peer-port: 7102}\n"
+            + "    - {id: 3, host: 127.0.0.13, client-port: 7003, peer-port: 7103}\n";
+
+    @Test
+    void leasesDefaultOnForEveryMemberAndAreValidated() {
+        ServerConfig defaults = ServerConfig.parse("cluster:\n" + MEMBERS, "t");
+        assertThat(defaults.cluster().leases().enabled()).isTrue();
+        assertThat(defaults.cluster().leases().holderIds()).isEmpty();
+        ServerConfig some = ServerConfig.parse("cluster:\n  leases: {holders: [1, 3], duration-millis: 300}\n"
+                + MEMBERS, "t");
+        assertThat(some.cluster().leases().holderIds()).containsExactly(1, 3);
+        assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  leases: {holders: [4]}\n" + MEMBERS, "t"))
+                .hasMessageContaining("cluster.leases.holders names 4");
+        assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  leases: {enabled: maybe}\n" + MEMBERS, "t"))
+                .hasMessageContaining("cluster.leases.enabled = 'maybe' is invalid");
+        assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  leases: {duration-millis: 40}\n" + MEMBERS, "t"))
+                .hasMessageContaining("below 4 ticks");
+        assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  leases: {duration-millis: 5000}\n" + MEMBERS, "t"))
+                .hasMessageContaining("is too long");
+        assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  leases: {renew-millis: 300}\n" + MEMBERS, "t"))
+                .hasMessageContaining("the renewal at most half");
+        assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  request-timeout-millis: 1000\n"
+                        + "  leases: {duration-millis: 400, guard-millis: 200}\n" + MEMBERS, "t"))
+                .hasMessageContaining("at most half of cluster.request-timeout-millis");
+        assertThatThrownBy(() -> ServerConfig.parse("cluster:\n  leases: {period: 1}\n" + MEMBERS, "t"))
+                .hasMessageContaining("unknown key 'leases.period'");
+    }
+
+    @Test
+    void leaseMillisBecomeTicksAndHoldersAMask() {
+        ServerConfig config = ServerConfig.parse("cluster:\n  leases: {holders: [2, 3]}\n" + MEMBERS, "t");
+        var lease = kv.server.node.Node.leaseConfig(config.cluster(), new int[] {1, 2, 3});
+        assertThat(lease.holdersMask()).isEqualTo(0b110);
+        assertThat(lease.leaseDurationTicks()).isEqualTo(20);
+        assertThat(lease.guardDurationTicks()).isEqualTo(10);
+        assertThat(lease.renewIntervalTicks()).isEqualTo(5);
+        ServerConfig off = ServerConfig.parse("cluster:\n  leases: {enabled: false}\n" + MEMBERS, "t");
+        assertThat(kv.server.node.Node.leaseConfig(off.cluster(), new int[] {1, 2, 3}).enabled()).isFalse();
+    }
 }

@@ -14,23 +14,32 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Scripted interactions in src/test/resources/consensus/*.txt (etcd-io/raft
+ * Scripted interactions in src/test/resources/consensus/*.txt and lease/*.txt (etcd-io/raft
  * {@code interaction_test.go}): each block is a command, {@code ----}, and the expected output
  * (messages sent, events logged, state). {@code -Dkv.rewrite=true} rewrites the expected output
  * from the actual one; review the diff before committing it.
  *
- * <p>Commands: {@code cluster N}, {@code campaign I}, {@code propose I CMD...},
+ * <p>Commands: {@code cluster N [leases]}, {@code campaign I}, {@code propose I CMD...},
  * {@code tick I [COUNT]}, {@code deliver [from=I] [to=J] [type=T] [limit=K]}, {@code drop ...}
- * (same filters), {@code stabilize}, {@code isolate I}, {@code restart I}, {@code status},
- * {@code log I}, {@code compact I} (snapshot at the applied slot, truncate the log).
+ * (same filters), {@code stabilize}, {@code isolate I}, {@code heal I}, {@code restart I},
+ * {@code status}, {@code log I}, {@code compact I} (snapshot at the applied slot, truncate the
+ * log), {@code cut I J} and {@code mend I J} (lose, or again deliver, messages between two
+ * nodes). Leases: {@code read I} (may I read locally, and why), {@code lease I} (lease state),
+ * {@code elapse COUNT [nodes=I,J] [drop=TYPE]} (rounds of: tick each node, deliver everything
+ * but messages of TYPE; prints only events and changes of chosen and applied slots).
  */
 class DataDrivenTest {
-    static final Path DIRECTORY = Path.of("src/test/resources/consensus");
+    static final List<Path> DIRECTORIES = List.of(Path.of("src/test/resources/consensus"),
+            Path.of("src/test/resources/lease"));
 
     static Stream<Path> scripts() throws IOException {
-        try (Stream<Path> files = Files.list(DIRECTORY)) {
-            return files.filter(p -> p.toString().endsWith(".txt")).sorted().toList().stream();
+        List<Path> scripts = new ArrayList<>();
+        for (Path directory : DIRECTORIES) {
+            try (Stream<Path> files = Files.list(directory)) {
+                files.filter(p -> p.toString().endsWith(".txt")).sorted().forEach(scripts::add);
+            }
         }
+        return scripts.stream();
     }
 
     @ParameterizedTest
@@ -80,7 +89,12 @@ class DataDrivenTest {
             String[] words = line.trim().split("\\s+");
             switch (words[0]) {
                 case "cluster" -> {
-                    cluster = new TestCluster(Integer.parseInt(words[1]), 42);
+                    boolean leases = words.length > 2 && words[2].equals("leases");
+                    // Leases: every replica holds and grants; 12-tick lease, 8-tick guard, renewed
+                    // every 3 ticks, 5% drift bound (holder 11 ticks, grantor 13 + ...).
+                    cluster = new TestCluster(Integer.parseInt(words[1]), 42, BrokenVariant.NONE,
+                            leases ? mask -> kv.server.lease.LeaseConfig.allHolders(mask, 50_000)
+                                    : null);
                     eventsSeen = 0;
                     out.append("ok\n");
                 }
@@ -121,6 +135,26 @@ class DataDrivenTest {
                 case "stabilize" -> {
                     while (!cluster.queue.isEmpty()) deliver(m -> true, Integer.MAX_VALUE);
                 }
+                case "heal" -> {
+                    int node = Integer.parseInt(words[1]);
+                    cluster.down[node] = false;
+                    out.append(node).append(": healed\n");
+                }
+                case "cut", "mend" -> {
+                    int a = Integer.parseInt(words[1]);
+                    int b = Integer.parseInt(words[2]);
+                    boolean cut = words[0].equals("cut");
+                    cluster.cut[a][b] = cut;
+                    cluster.cut[b][a] = cut;
+                    if (cut) {
+                        cluster.queue.removeIf(m -> (m.from() == a && m.to() == b)
+                                || (m.from() == b && m.to() == a));
+                    }
+                    out.append(a).append(" and ").append(b).append(cut ? ": cut\n" : ": mended\n");
+                }
+                case "read" -> read(Integer.parseInt(words[1]));
+                case "lease" -> lease(Integer.parseInt(words[1]));
+                case "elapse" -> elapse(Integer.parseInt(words[1]), nodes(words), dropType(words));
                 case "isolate" -> {
                     int node = Integer.parseInt(words[1]);
                     cluster.down[node] = true;
@@ -153,6 +187,83 @@ class DataDrivenTest {
             }
             events();
             return out.toString();
+        }
+
+        private void read(int node) {
+            Replica r = cluster.replica(node);
+            // readLocal: the replica's own rule; the lease check is what the node combines with
+            // its per-key table of accepted, unapplied writes.
+            out.append(node).append(": ").append(r.readLocal()).append(" (lease check ")
+                    .append(r.leaseReadCheck()).append(") at tick ")
+                    .append(r.ticksCount()).append(" (lease valid until tick ")
+                    .append(r.leaseValidUntil()).append(", applied below ")
+                    .append(r.appliedBelow()).append(", grantors reported below ")
+                    .append(r.leaseSlotRequiredBelow()).append(", log ends at ")
+                    .append(r.slotEnd()).append(")\n");
+        }
+
+        private void lease(int node) {
+            Replica r = cluster.replica(node);
+            out.append(node).append(": tick ").append(r.ticksCount()).append(" validUntil ")
+                    .append(r.leaseValidUntil()).append(" grants until [");
+            for (int holder = 0; holder < cluster.replicas.length; holder++) {
+                out.append(holder == 0 ? "" : " ").append(holder == node ? "-"
+                        : String.valueOf(r.leaseGrantExpiry(holder)));
+            }
+            out.append("] acceptedDeferred ").append(r.acceptedDeferredCount()).append('\n');
+        }
+
+        /** Rounds of ticking {@code nodes} once each, then delivering (but drop) until quiet. */
+        private void elapse(int rounds, int[] nodes, MessageType drop) {
+            int n = cluster.replicas.length;
+            long[] chosen = new long[n];
+            long[] applied = new long[n];
+            for (int i = 0; i < n; i++) {
+                chosen[i] = cluster.replica(i).chosenBelow();
+                applied[i] = cluster.replica(i).appliedBelow();
+            }
+            for (int round = 1; round <= rounds; round++) {
+                for (int node : nodes) {
+                    cluster.replica(node).tick();
+                    cluster.process(node);
+                }
+                for (int step = 0; !cluster.queue.isEmpty(); step++) {
+                    if (step > 10_000) throw new IllegalStateException("never quiet");
+                    if (drop != null) cluster.drop(m -> m.type() == drop, Integer.MAX_VALUE);
+                    cluster.deliver(m -> true, Integer.MAX_VALUE);
+                }
+                events();
+                for (int i = 0; i < n; i++) {
+                    Replica r = cluster.replica(i);
+                    if (r.chosenBelow() == chosen[i] && r.appliedBelow() == applied[i]) continue;
+                    chosen[i] = r.chosenBelow();
+                    applied[i] = r.appliedBelow();
+                    out.append("round ").append(round).append(": ").append(i)
+                            .append(" chosenBelow=").append(chosen[i]).append(" appliedBelow=")
+                            .append(applied[i]).append(" (tick ").append(r.ticksCount())
+                            .append(")\n");
+                }
+            }
+            out.append("elapsed ").append(rounds).append(" rounds\n");
+        }
+
+        private static MessageType dropType(String[] words) {
+            for (String w : words) {
+                if (w.startsWith("drop=")) return MessageType.valueOf(w.substring(5).toUpperCase());
+            }
+            return null;
+        }
+
+        private int[] nodes(String[] words) {
+            for (String w : words) {
+                if (w.startsWith("nodes=")) {
+                    return java.util.Arrays.stream(w.substring(6).split(","))
+                            .mapToInt(Integer::parseInt).toArray();
+                }
+            }
+            int[] all = new int[cluster.replicas.length];
+            for (int i = 0; i < all.length; i++) all[i] = i;
+            return all;
         }
 
         private void deliver(Predicate<Message> filter, int limit) {

@@ -27,6 +27,8 @@ final class TestCluster {
     final ArrayList<Message> queue = new ArrayList<>();
     final ArrayList<String> events = new ArrayList<>();
     final boolean[] down;
+    /** Links cut in both directions: messages between the two are lost. */
+    final boolean[][] cut;
     /** The snapshot a node's state machine was last replaced with, if any. */
     final Snapshot[] installed;
     private final ReplicaConfig[] configs;
@@ -37,20 +39,32 @@ final class TestCluster {
     }
 
     TestCluster(int count, long seed, BrokenVariant variant) {
+        this(count, seed, variant, null);
+    }
+
+    /** With {@code lease} (null for none) as every replica's quorum-lease configuration. */
+    TestCluster(int count, long seed, BrokenVariant variant, LeaseConfigFactory lease) {
         membersMask = Quorum.firstMembers(count);
         random = new SplittableRandom(seed);
         replicas = new Replica[count];
         durable = new Durable[count];
         configs = new ReplicaConfig[count];
         down = new boolean[count];
+        cut = new boolean[count][count];
         installed = new Snapshot[count];
         for (int i = 0; i < count; i++) {
             configs[i] = ReplicaConfig.defaults(i, membersMask).withBrokenVariant(variant);
+            if (lease != null) configs[i] = configs[i].withLease(lease.config(membersMask));
             durable[i] = new Durable();
             applied.add(new ArrayList<>());
             replicas[i] = new Replica(configs[i], DurableState.empty(membersMask), log(),
                     new SplittableRandom(random.nextLong()));
         }
+    }
+
+    /** Builds the lease configuration once the members are known. */
+    interface LeaseConfigFactory {
+        kv.server.lease.LeaseConfig config(int membersMask);
     }
 
     void configure(int node, ReplicaConfig config) {
@@ -84,7 +98,9 @@ final class TestCluster {
             Ready ready = replica.ready();
             persist(node, ready);
             for (Message message : ready.messagesToSend()) {
-                if (!down[message.to()] && !down[node]) queue.add(message);
+                if (!down[message.to()] && !down[node] && !cut[node][message.to()]) {
+                    queue.add(message);
+                }
                 sent.add(message);
             }
             if (ready.snapshotToInstall() != null) {

@@ -15,10 +15,16 @@ final class ClusterProcesses implements AutoCloseable {
     }
 
     ClusterProcesses(int count, boolean fsync, int requestTimeoutMillis, int snapshotIntervalSlots) {
+        this(count, fsync, requestTimeoutMillis, snapshotIntervalSlots, "");
+    }
+
+    /** {@code clusterLines}: more keys of the cluster section, each line indented by two. */
+    ClusterProcesses(int count, boolean fsync, int requestTimeoutMillis, int snapshotIntervalSlots,
+                     String clusterLines) {
         int[] clientPorts = new int[count];
         StringBuilder yaml = new StringBuilder("cluster:\n  tick-millis: 20\n  request-timeout-millis: ")
                 .append(requestTimeoutMillis).append("\n  snapshot-interval-slots: ")
-                .append(snapshotIntervalSlots).append("\n  members:\n");
+                .append(snapshotIntervalSlots).append('\n').append(clusterLines).append("  members:\n");
         for (int i = 0; i < count; i++) {
             clientPorts[i] = ServerProcess.freePort();
             int peerPort = ServerProcess.freePort();

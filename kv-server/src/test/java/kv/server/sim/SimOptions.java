@@ -30,6 +30,8 @@ public record SimOptions(
         int diskLatencyMicrosMax,
         int clientsCount,
         int thinkTicksMax,
+        /** Writers pause at least this long between writes (reads stay as busy). */
+        int writerThinkTicksMin,
         int clientTimeoutTicks,
         int snapshotIntervalSlots,
         int batchCommandsCountMax,
@@ -38,8 +40,12 @@ public record SimOptions(
         long sessionExpirySlots,
         int phaseOneTicks,
         int phaseTwoTicks,
-        /** Every replica holds and grants quorum leases and serves reads locally. */
-        boolean leases) {
+        /** Every clock drifts by exactly +-clockDriftMax (sign per node), not up to it. */
+        boolean clockDriftAtMax,
+        /** Quorum leases: when enabled every replica holds and grants them. */
+        LeaseProfile leaseProfile,
+        /** How these options were made, so a failure prints the command that replays it. */
+        SimProfile profile) {
 
     public static SimOptions swarm(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -70,6 +76,7 @@ public record SimOptions(
                 !on.getAsBoolean() ? 0 : 1 + random.nextInt(random.nextBoolean() ? 200 : 5_000),
                 1 + random.nextInt(4),
                 random.nextInt(5),
+                0,
                 20 + random.nextInt(40),
                 random.nextBoolean() ? 1_000_000 : 5 + random.nextInt(60),
                 1 + random.nextInt(random.nextBoolean() ? 4 : 64),
@@ -77,7 +84,23 @@ public record SimOptions(
                 hostile || random.nextBoolean() ? 1 + random.nextInt(2) : 10,
                 100_000,
                 200 + random.nextInt(hostile ? 3000 : 1000),
-                400, Boolean.getBoolean("sim.leases"));
+                400, false, LeaseProfile.OFF, SimProfile.SWARM);
+    }
+
+    /** Every replica holds and grants quorum leases and serves reads locally. */
+    public boolean leases() {
+        return leaseProfile.enabled();
+    }
+
+    /** The command that replays this run: scripts/sim.sh with the seed, profile and variant. */
+    public String reproduction() {
+        StringBuilder out = new StringBuilder("scripts/sim.sh ").append(seed);
+        if (profile != SimProfile.SWARM) out.append(" -Dsim.profile=").append(profile);
+        if (brokenVariant != BrokenVariant.NONE) {
+            out.append(" -Dsim.variant=").append(brokenVariant);
+        }
+        if (!leaseProfile.leaseReadCheckerOn()) out.append(" -Dsim.leaseReadChecker=false");
+        return out.toString();
     }
 
     public SimOptions withBrokenVariant(BrokenVariant variant) {
@@ -87,20 +110,32 @@ public record SimOptions(
                 partitionTicksMax, crashProbabilityPerTick, downTicksMax,
                 crashBeforeSyncProbability, crashAfterSendProbability,
                 crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax,
-                clientsCount, thinkTicksMax, clientTimeoutTicks, snapshotIntervalSlots,
+                clientsCount, thinkTicksMax, writerThinkTicksMin, clientTimeoutTicks,
+                snapshotIntervalSlots,
                 batchCommandsCountMax, pipelineSlotsCountMax, electionTimeoutTicksSpread,
-                sessionExpirySlots, phaseOneTicks, phaseTwoTicks, leases);
+                sessionExpirySlots, phaseOneTicks, phaseTwoTicks, clockDriftAtMax, leaseProfile,
+                profile);
     }
 
-    public SimOptions withLeases(boolean on) {
-        return new SimOptions(seed, replicaCount, brokenVariant, tickPeriodMicros, clockDriftMax,
+    /** Leases as {@code lease} says, clocks drifting up to (or exactly at) {@code driftMax}. */
+    SimOptions withLeases(SimProfile newProfile, LeaseProfile lease, double driftMax,
+                          boolean driftAtMax) {
+        return new SimOptions(seed, replicaCount, brokenVariant, tickPeriodMicros, driftMax,
                 networkDelayMicrosMin, networkDelayMicrosMax, dropProbability,
                 duplicateProbability, partitionProbabilityPerTick, asymmetricPartitions,
                 partitionTicksMax, crashProbabilityPerTick, downTicksMax,
                 crashBeforeSyncProbability, crashAfterSendProbability,
                 crashAfterPromiseProbability, corruptReadProbability, diskLatencyMicrosMax,
-                clientsCount, thinkTicksMax, clientTimeoutTicks, snapshotIntervalSlots,
+                clientsCount, thinkTicksMax, writerThinkTicksMin, clientTimeoutTicks,
+                snapshotIntervalSlots,
                 batchCommandsCountMax, pipelineSlotsCountMax, electionTimeoutTicksSpread,
-                sessionExpirySlots, phaseOneTicks, phaseTwoTicks, on);
+                sessionExpirySlots, phaseOneTicks, phaseTwoTicks, driftAtMax, lease, newProfile);
+    }
+
+    /** Off only to show that the linearizability checker alone catches a lease variant. */
+    public SimOptions withLeaseReadChecker(boolean on) {
+        return withLeases(profile, leaseProfile.withLeaseReadChecker(on), clockDriftMax,
+                clockDriftAtMax);
     }
 }
+

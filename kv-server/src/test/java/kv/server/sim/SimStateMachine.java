@@ -14,8 +14,10 @@ final class SimStateMachine implements Snapshotter {
     final SessionTable sessions;
     long digest;
     long appliedBelow;
-    /** Version of the state as one register: the end of the last slot that changed it. */
-    long writeSlotBelow;
+    /** Version of each register: the end of the last slot that wrote it (0: never written). */
+    final long[] writeSlotBelow = new long[SimCommand.KEYS_COUNT];
+    /** The registers clients SET and GET ({@link SimCommand}); 0 until first written. */
+    final long[] registers = new long[SimCommand.KEYS_COUNT];
 
     SimStateMachine(long sessionExpirySlots) {
         sessions = new SessionTable(sessionExpirySlots, 10_000);
@@ -33,9 +35,21 @@ final class SimStateMachine implements Snapshotter {
         return ByteBuffer.wrap(result).getInt(8);
     }
 
-    void applyNew(long clientId, long sequence, long slot, int index) {
+    /** A SET applied for the first time (a retry is answered from the session table). */
+    void applyNew(long clientId, long sequence, long slot, int index, int key, long value) {
         digest = mix(mix(mix(digest, clientId), sequence), slot * 1_000_003L + index);
-        writeSlotBelow = slot + 1;
+        digest = mix(digest, key * 31L + value);
+        registers[key] = value;
+        writeSlotBelow[key] = slot + 1;
+    }
+
+    /** What a GET answers: the register's value, 8 bytes. */
+    static byte[] valueResult(long value) {
+        return ByteBuffer.allocate(8).putLong(value).array();
+    }
+
+    static long resultValue(byte[] result) {
+        return ByteBuffer.wrap(result).getLong(0);
     }
 
     static long mix(long hash, long value) {
@@ -50,10 +64,12 @@ final class SimStateMachine implements Snapshotter {
                     + appliedBelow);
         }
         byte[] table = sessions.encode();
-        byte[] data = ByteBuffer.allocate(24 + table.length).putLong(digest).putLong(appliedBelow)
-                .putLong(writeSlotBelow)
-                .put(table).array();
-        return new Snapshot(appliedBelow, membersMask, data);
+        ByteBuffer data = ByteBuffer.allocate(16 + 16 * registers.length + table.length)
+                .putLong(digest).putLong(appliedBelow);
+        for (long version : writeSlotBelow) data.putLong(version);
+        for (long value : registers) data.putLong(value);
+        data.put(table);
+        return new Snapshot(appliedBelow, membersMask, data.array());
     }
 
     @Override
@@ -61,7 +77,8 @@ final class SimStateMachine implements Snapshotter {
         ByteBuffer in = ByteBuffer.wrap(snapshot.data());
         digest = in.getLong();
         appliedBelow = in.getLong();
-        writeSlotBelow = in.getLong();
+        for (int key = 0; key < writeSlotBelow.length; key++) writeSlotBelow[key] = in.getLong();
+        for (int key = 0; key < registers.length; key++) registers[key] = in.getLong();
         sessions.decode(in);
         if (appliedBelow != snapshot.slotBelow()) {
             throw new IllegalStateException("snapshot data at " + appliedBelow + " labelled "

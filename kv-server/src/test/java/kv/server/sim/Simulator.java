@@ -21,7 +21,8 @@ import kv.server.sim.checkers.CheckFailure;
 import kv.server.sim.checkers.DurabilityChecker;
 import kv.server.sim.checkers.ExactlyOnceChecker;
 import kv.server.sim.checkers.LeaseReadChecker;
-import kv.server.lease.LeaseConfig;
+import kv.server.sim.checkers.RegisterHistory;
+import kv.server.node.PendingWriteKeys;
 import kv.server.lease.ReadCheck;
 
 /**
@@ -33,6 +34,11 @@ import kv.server.lease.ReadCheck;
  * <p>Phase one runs under the seed's fault profile and checks safety after every step. Phase
  * two heals a majority (restarts it, connects it reliably, cuts off the rest) and requires every
  * client to finish a command within {@code phaseTwoTicks}, and the majority to converge.
+ *
+ * <p>Clients SET and GET a few registers ({@link SimCommand}). A GET goes to a random node,
+ * which serves it from its own state under a quorum lease by the node's rule, else the client
+ * sends it through the log; writers retry, and in phase one give up after a few timeouts. At the
+ * end every register's history is checked for linearizability ({@link RegisterHistory}).
  */
 public final class Simulator {
     private static final int TICK = 0;
@@ -48,8 +54,24 @@ public final class Simulator {
     private static final int REPLY_REDIRECT = 1;
     private static final int REPLY_ERROR = 2;
     private static final int REPLY_READ = 3;
-    /** A read waiting at a node for its lease or its apply gives up after this many ticks. */
-    private static final int READ_WAIT_TICKS_MAX = 30;
+    /** No valid lease (or the wait ran out): the client reads through the log instead. */
+    private static final int REPLY_FORWARD = 4;
+    /**
+     * A writer gives up on a write after this many timeouts in phase one and moves on to its
+     * next command, as a real client would: the write may or may not happen later, and the
+     * linearizability checker must allow both (Jepsen's indeterminate operations).
+     */
+    private static final int WRITE_TIMEOUTS_MAX = 3;
+
+    /**
+     * Client ids: the first session of client i is CLIENT_ID_FIRST + i; each session after a
+     * write it gave up on adds CLIENT_ID_STRIDE (a new session starts at sequence 1, so a write
+     * of the old one that lands late is never mistaken for one of the new).
+     */
+    private static final long CLIENT_ID_FIRST = 1000;
+    private static final long CLIENT_ID_STRIDE = 1000;
+    /** A read waiting at a node for its lease or its apply goes through the log after this. */
+    private static final int READ_WAIT_TICKS_MAX = kv.server.Limits.LEASE_READ_WAIT_TICKS_MAX;
 
     private static final class Event implements Comparable<Event> {
         long time;
@@ -64,6 +86,10 @@ public final class Simulator {
         Message message;
         boolean read;
         long readFloor;
+        /** The command's payload (SimCommand), or for a local read the GET naming its key. */
+        byte[] payload;
+        /** The session (client id) a request or reply belongs to, with commandSequence. */
+        long clientId;
 
         @Override
         public int compareTo(Event other) {
@@ -77,11 +103,14 @@ public final class Simulator {
         final SimDisk disk = new SimDisk();
         Replica replica;
         SimStateMachine stateMachine;
+        /** Keys of slots accepted here and not applied: reads of them wait (as in ConsensusLog). */
+        PendingWriteKeys pendingKeys;
         boolean up;
         /** Counts restarts; a tick scheduled by an earlier incarnation is ignored. */
         int incarnation;
-        /** Client requests waiting for their command to apply here: client -> sequence. */
-        final long[] pendingSequence = new long[options.clientsCount()];
+        /** Client requests waiting for their command to apply here: client -> session, sequence. */
+        final long[] pendingClientId = new long[options.clientsCount() * 2];
+        final long[] pendingSequence = new long[options.clientsCount() * 2];
         /** Reads waiting here (WAIT answers), retried after every turn and tick. */
         final java.util.ArrayList<Event> pendingReads = new java.util.ArrayList<>();
 
@@ -92,7 +121,8 @@ public final class Simulator {
 
     private final class Client {
         final int index;
-        final long clientId;
+        /** The current session; a new one after a write given up on. */
+        long clientId;
         long sequence = 0;
         boolean outstanding;
         int attempt;
@@ -101,10 +131,16 @@ public final class Simulator {
         long ackedAfterHealCount;
         boolean reading;
         long readFloor;
+        /** The current operation: its register, its payload and its id in the history. */
+        int key;
+        byte[] payload;
+        int opId;
+        /** Timeouts of the current command, for {@link #WRITE_TIMEOUTS_MAX}. */
+        int timeouts;
 
         Client(int index) {
             this.index = index;
-            this.clientId = 1000 + index;
+            this.clientId = CLIENT_ID_FIRST + index;
         }
     }
 
@@ -119,7 +155,10 @@ public final class Simulator {
     private final AgreementChecker agreement;
     private final AppliedChecker applied;
     private final ExactlyOnceChecker exactlyOnce;
-    private final LeaseReadChecker leaseReads = new LeaseReadChecker();
+    private final LeaseReadChecker leaseReads = new LeaseReadChecker(SimCommand.KEYS_COUNT);
+    /** Every SET and GET the clients issued, judged for linearizability at the end. */
+    private final RegisterHistory history = new RegisterHistory(SimCommand.KEYS_COUNT);
+    private long localReadsCount;
     /** Off only to measure how often the end-to-end checkers alone catch a broken variant. */
     private final DurabilityChecker durability;
     private long now;
@@ -138,17 +177,11 @@ public final class Simulator {
 
     private static final int RECENT_EVENTS_COUNT_MAX = 40;
 
-    /**
-     * The drift bound the lease configuration assumes: 5%, the most {@link SimOptions#swarm}
-     * lets a clock drift, so drift always stays within the bound.
-     */
-    static final int LEASE_CLOCK_DRIFT_PPM = 50_000;
-
-    /**
-     * -Dsim.leases=true runs every replica as lease holder and grantor and serves reads
-     * locally. Off by default (production runs with leases off): with it off, readers are
-     * forwarded and the read checker sees nothing. Seed 1592590370 read stale until a restarted
-     * grantor honoured the grants it forgot (QuorumLease, "Restart").
+    /*
+     * -Dsim.profile=LEASES (or -Dsim.leases=true) runs every replica as lease holder and
+     * grantor and serves reads locally; without leases every read falls back to the log. Seed
+     * 1592590370 read stale until a restarted grantor honoured the grants it forgot
+     * (QuorumLease, "Restart").
      */
 
     /** The replicas' state transitions, the last few of which a failure report shows. */
@@ -177,7 +210,7 @@ public final class Simulator {
         this.random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         this.network = new SimNetwork(options, random.split());
         this.clock = new SimClock(options.replicaCount(), options.tickPeriodMicros(),
-                options.clockDriftMax(), random);
+                options.clockDriftMax(), options.clockDriftAtMax(), random);
         this.membersMask = Quorum.firstMembers(options.replicaCount());
         this.agreement = new AgreementChecker(membersMask);
         this.applied = new AppliedChecker(agreement, options.replicaCount());
@@ -197,6 +230,7 @@ public final class Simulator {
 
     private SimResult run() {
         String failure = null;
+        RegisterHistory.Summary linearizability = new RegisterHistory.Summary(0, 0, 0, 0, 0, 0, 0);
         try {
             for (Node node : nodes) start(node);
             for (Client client : clients) schedule(CLIENT_NEXT, ticks(1), -1, client.index);
@@ -213,15 +247,19 @@ public final class Simulator {
             }
             if (!healed) heal();
             checkProgress();
+            linearizability = history.check(0, RegisterHistory.SEARCH_STEPS_MAX);
         } catch (CheckFailure | InvariantViolation | IllegalStateException e) {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage() + " (at "
                     + now / 1000 + " ms, event " + eventsCount + ")\n  last events:\n    "
                     + String.join("\n    ", recentEvents);
         }
-        return new SimResult(options.seed(), failure, traceHash, eventsCount,
+        return new SimResult(options, failure, traceHash, eventsCount,
                 exactlyOnce.ackedCount(), agreement.chosenCount(), crashesCount,
-                corruptionsDetectedCount, snapshotsInstalledCount,
-                leaseReads.localReadsCount());
+                corruptionsDetectedCount, snapshotsInstalledCount, localReadsCount,
+                linearizability.historiesCount(), linearizability.undecidedCount(),
+                history.opsCount(), linearizability.historyOpsMax(), linearizability.stepsMax(),
+                linearizability.unknownWritesCount(),
+                linearizability.unknownWritesObservedCount());
     }
 
     // ---------------------------------------------------------------- events
@@ -295,6 +333,8 @@ public final class Simulator {
         for (int turn = 0; node.up && node.replica.hasReady(); turn++) {
             if (turn > 64) throw new IllegalStateException("node " + node.index + " never quiet");
             Ready ready = node.replica.ready();
+            // Before anything of this turn leaves, as the node loop does (LeaseReads).
+            for (Entry entry : ready.entriesToPersist()) node.pendingKeys.onAccepted(entry);
             if (ready.mustPersist()) {
                 node.disk.write(ready);
                 if (!healed && options.crashBeforeSyncProbability() > 0
@@ -329,6 +369,7 @@ public final class Simulator {
                 if (snapshot != null) node.replica.sendSnapshot(peer, snapshot);
             }
             node.replica.advance(ready);
+            node.pendingKeys.appliedBelow(node.replica.appliedBelow());
             maybeSnapshot(node);
         }
     }
@@ -385,11 +426,16 @@ public final class Simulator {
         long clientId = ClientCommand.clientId(command);
         long sequence = ClientCommand.sequence(command);
         SimStateMachine machine = node.stateMachine;
+        if (SimCommand.isGet(command)) {
+            applyGet(node, clientId, sequence, command);
+            return;
+        }
         SessionCheck check = machine.sessions.check(clientId, sequence);
         byte[] result = null;
         switch (check) {
             case NEW -> {
-                machine.applyNew(clientId, sequence, slot, index);
+                machine.applyNew(clientId, sequence, slot, index, SimCommand.key(command),
+                        SimCommand.value(command));
                 result = SimStateMachine.result(slot, index);
                 machine.sessions.record(clientId, sequence, result, slot);
                 exactlyOnce.onAppliedNew(node.index, clientId, sequence, slot, index);
@@ -397,10 +443,36 @@ public final class Simulator {
             case DUPLICATE -> result = machine.sessions.lastResult(clientId);
             case STALE, EXPIRED -> result = null;
         }
-        int client = (int) (clientId - 1000);
-        if (node.pendingSequence[client] != sequence) return;
+        int client = clientIndex(clientId);
+        if (!pending(node, client, clientId, sequence)) return;
+        reply(node.index, client, clientId, sequence, result == null ? REPLY_ERROR : REPLY_OK,
+                result);
+    }
+
+    /**
+     * A GET through the log reads the register where its slot stands in the chosen order: a
+     * point inside the read's interval. Reads change nothing, so they skip the session table;
+     * a retried GET may apply more than once, and whichever answer arrives first is as good.
+     */
+    private void applyGet(Node node, long clientId, long sequence, byte[] command) {
+        int client = clientIndex(clientId);
+        if (!pending(node, client, clientId, sequence)) return;
+        long value = node.stateMachine.registers[SimCommand.key(command)];
+        reply(node.index, client, clientId, sequence, REPLY_OK,
+                SimStateMachine.valueResult(value));
+    }
+
+    /** True, and no longer pending, if this node waits to answer that command. */
+    private static boolean pending(Node node, int client, long clientId, long sequence) {
+        if (node.pendingClientId[client] != clientId || node.pendingSequence[client] != sequence) {
+            return false;
+        }
         node.pendingSequence[client] = 0;
-        reply(node.index, client, sequence, result == null ? REPLY_ERROR : REPLY_OK, result);
+        return true;
+    }
+
+    private static int clientIndex(long clientId) {
+        return (int) ((clientId - CLIENT_ID_FIRST) % CLIENT_ID_STRIDE);
     }
 
     private void maybeSnapshot(Node node) {
@@ -448,13 +520,14 @@ public final class Simulator {
                 .withBatch(options.batchCommandsCountMax(), options.pipelineSlotsCountMax())
                 .withElectionTimeout(10, 10 + options.electionTimeoutTicksSpread())
                 .withBrokenVariant(options.brokenVariant())
-                .withLease(options.leases() ? LeaseConfig.allHolders(membersMask, LEASE_CLOCK_DRIFT_PPM)
-                        : LeaseConfig.off());
+                .withLease(options.leaseProfile().config(membersMask));
         node.replica = new Replica(config, loaded.state(), eventLog,
                 new SplittableRandom(random.nextLong()));
         node.stateMachine = machine;
+        node.pendingKeys = new PendingWriteKeys(SIM_WRITE_KEYS);
         node.up = true;
         java.util.Arrays.fill(node.pendingSequence, 0);
+        java.util.Arrays.fill(node.pendingClientId, 0);
         node.pendingReads.clear();
         applied.onRestored(node.index, machine.appliedBelow, machine.digest);
         node.incarnation++;
@@ -470,26 +543,40 @@ public final class Simulator {
         client.outstanding = true;
         client.firstResult = null;
         client.attempt = 0;
+        client.timeouts = 0;
         client.target = random.nextInt(nodes.length);
         client.reading = client.index >= options.clientsCount();
+        client.key = random.nextInt(SimCommand.KEYS_COUNT);
         if (client.reading) {
+            client.payload = SimCommand.get(client.key);
+            client.opId = history.invoke(client.key, client.index, false, 0, now,
+                    "read at node " + client.target);
             sendRead(client);
             return;
         }
+        long value = SimCommand.uniqueValue(client.clientId, client.sequence);
+        client.payload = SimCommand.set(client.key, value);
+        client.opId = history.invoke(client.key, client.index, true, value, now, "write");
         sendRequest(client);
     }
 
-    /** A strong read at one node; served only if its quorum lease allows (no fallback yet). */
+    /**
+     * A strong read at one node: served locally if its quorum lease allows, else (FORWARD, or
+     * the bounded wait ran out) the client reads through the log, as a node would forward it.
+     */
     private void sendRead(Client client) {
         client.attempt++;
-        client.readFloor = leaseReads.onReadInvoked();
+        client.readFloor = leaseReads.onReadInvoked(SimCommand.payloadKey(client.payload));
         Event request = schedule(CLIENT_REQUEST, network.delayMicros(), client.target,
                 client.index);
+        request.clientId = client.clientId;
         request.commandSequence = client.sequence;
         request.read = true;
+        request.payload = client.payload;
         Event timeout = schedule(CLIENT_TIMEOUT, ticks(options.clientTimeoutTicks()), -1,
                 client.index);
         timeout.attempt = client.attempt;
+        timeout.clientId = client.clientId;
         timeout.commandSequence = client.sequence;
     }
 
@@ -499,18 +586,45 @@ public final class Simulator {
         serveReads(node);
     }
 
+    /**
+     * The production rule (ConsensusLog's LeaseReads): the replica's lease check, then the keys
+     * of accepted-but-unapplied slots here, per key. The broken variant LEASE_READ_PENDING_KEY
+     * skips the per-key wait.
+     */
+    private ReadCheck readCheck(Node node, int key) {
+        ReadCheck check = node.replica.leaseReadCheck();
+        if (check != ReadCheck.LOCAL_OK) return check;
+        if (options.brokenVariant() == kv.server.consensus.BrokenVariant.LEASE_READ_PENDING_KEY) {
+            return check;
+        }
+        return node.pendingKeys.mayReadBucket(key) ? check : ReadCheck.WAIT_WRITE;
+    }
+
+    /** SimCommand SETs write their register (bucket = register); GETs through the log write none. */
+    private static final PendingWriteKeys.WriteKeys SIM_WRITE_KEYS = (encoded, out) -> {
+        if (encoded.length <= kv.server.session.ClientCommand.HEADER_SIZE_BYTES) {
+            out.accept(PendingWriteKeys.ALL_KEYS);
+        } else if (!SimCommand.isGet(encoded)) {
+            out.accept(SimCommand.key(encoded));
+        }
+    };
+
     /** The driver's read path: serve LOCAL_OK now, keep WAIT, give up on FORWARD. */
     private void serveReads(Node node) {
         if (!node.up) return;
         for (int i = 0; i < node.pendingReads.size(); i++) {
             Event read = node.pendingReads.get(i);
-            ReadCheck check = node.replica.readLocal();
+            ReadCheck check = readCheck(node, SimCommand.payloadKey(read.payload));
             if (check == ReadCheck.LOCAL_OK) {
-                byte[] version = java.nio.ByteBuffer.allocate(8)
-                        .putLong(node.stateMachine.writeSlotBelow).array();
-                reply(node.index, read.client, read.commandSequence, REPLY_READ, version);
+                long value = node.stateMachine.registers[SimCommand.payloadKey(read.payload)];
+                byte[] versionAndValue = java.nio.ByteBuffer.allocate(16)
+                        .putLong(node.stateMachine.writeSlotBelow[SimCommand.payloadKey(read.payload)])
+                        .putLong(value).array();
+                reply(node.index, read.client, read.clientId, read.commandSequence, REPLY_READ,
+                        versionAndValue);
             } else if (check == ReadCheck.FORWARD || read.attempt >= READ_WAIT_TICKS_MAX) {
-                reply(node.index, read.client, read.commandSequence, REPLY_ERROR, null);
+                reply(node.index, read.client, read.clientId, read.commandSequence,
+                        REPLY_FORWARD, null);
             } else {
                 continue;
             }
@@ -518,7 +632,9 @@ public final class Simulator {
         }
     }
 
-    private void readDone(Client client) {
+    /** The read completed (abandon false) or the client gave up on it (abandon true). */
+    private void readDone(Client client, boolean abandon) {
+        if (abandon) history.abandon(client.opId);
         client.outstanding = false;
         schedule(CLIENT_NEXT, ticks(random.nextInt(options.thinkTicksMax() + 1)), -1,
                 client.index);
@@ -528,10 +644,13 @@ public final class Simulator {
         client.attempt++;
         Event request = schedule(CLIENT_REQUEST, network.delayMicros(), client.target,
                 client.index);
+        request.clientId = client.clientId;
         request.commandSequence = client.sequence;
+        request.payload = client.payload;
         Event timeout = schedule(CLIENT_TIMEOUT, ticks(options.clientTimeoutTicks()), -1,
                 client.index);
         timeout.attempt = client.attempt;
+        timeout.clientId = client.clientId;
         timeout.commandSequence = client.sequence;
     }
 
@@ -541,24 +660,31 @@ public final class Simulator {
             onReadRequest(node, event);
             return;
         }
-        byte[] command = ClientCommand.encode(clients[event.client].clientId,
-                event.commandSequence, new byte[] {(byte) event.commandSequence});
+        byte[] command = ClientCommand.encode(event.clientId, event.commandSequence,
+                event.payload);
         ProposeResult result = node.replica.propose(command);
         switch (result) {
-            case QUEUED -> node.pendingSequence[event.client] = event.commandSequence;
+            case QUEUED -> {
+                node.pendingClientId[event.client] = event.clientId;
+                node.pendingSequence[event.client] = event.commandSequence;
+            }
             case NOT_LEADER -> {
-                Event reply = reply(node.index, event.client, event.commandSequence,
+                Event reply = reply(node.index, event.client, event.clientId,
+                        event.commandSequence,
                         REPLY_REDIRECT, null);
                 reply.node = node.replica.leaderIndex();
             }
-            case BUSY, TOO_LARGE -> reply(node.index, event.client, event.commandSequence,
+            case BUSY, TOO_LARGE -> reply(node.index, event.client, event.clientId,
+                    event.commandSequence,
                     REPLY_ERROR, null);
         }
         drive(node);
     }
 
-    private Event reply(int node, int client, long sequence, int kind, byte[] result) {
+    private Event reply(int node, int client, long clientId, long sequence, int kind,
+                        byte[] result) {
         Event event = schedule(CLIENT_REPLY, network.delayMicros(), node, client);
+        event.clientId = clientId;
         event.commandSequence = sequence;
         event.replyKind = kind;
         event.result = result;
@@ -566,13 +692,12 @@ public final class Simulator {
     }
 
     private void onClientReply(Client client, Event event) {
-        if (!client.outstanding || event.commandSequence != client.sequence) return;
+        if (!client.outstanding || event.clientId != client.clientId
+                || event.commandSequence != client.sequence) {
+            return;
+        }
         if (client.reading) {
-            if (event.replyKind == REPLY_READ) {
-                long version = java.nio.ByteBuffer.wrap(event.result).getLong();
-                leaseReads.onReadCompleted(client.index, event.node, client.readFloor, version);
-            }
-            readDone(client);
+            onReadReply(client, event);
             return;
         }
         switch (event.replyKind) {
@@ -589,25 +714,76 @@ public final class Simulator {
         }
     }
 
+    private void onReadReply(Client client, Event event) {
+        switch (event.replyKind) {
+            case REPLY_READ -> {
+                java.nio.ByteBuffer result = java.nio.ByteBuffer.wrap(event.result);
+                long version = result.getLong();
+                long value = result.getLong();
+                localReadsCount++;
+                if (options.leaseProfile().leaseReadCheckerOn()) {
+                    leaseReads.onReadCompleted(client.index, event.node,
+                            SimCommand.payloadKey(client.payload), client.readFloor, version);
+                }
+                history.complete(client.opId, value, now, "local read at node " + event.node);
+                readDone(client, false);
+            }
+            case REPLY_FORWARD -> {
+                if (clientsStopped) {
+                    readDone(client, true);
+                    return;
+                }
+                sendRequest(client); // a GET through the log, via the same node
+            }
+            case REPLY_OK -> {
+                history.complete(client.opId, SimStateMachine.resultValue(event.result), now,
+                        "log read via node " + event.node);
+                readDone(client, false);
+            }
+            case REPLY_REDIRECT -> {
+                if (!clientsStopped && event.node >= 0 && event.node != client.target) {
+                    client.target = event.node;
+                    sendRequest(client);
+                }
+            }
+            case REPLY_ERROR -> readDone(client, true);
+            default -> throw new IllegalStateException("reply kind " + event.replyKind);
+        }
+    }
+
     private void acked(Client client, byte[] result) {
         long slot = SimStateMachine.resultSlot(result);
         int index = SimStateMachine.resultIndex(result);
         exactlyOnce.onAcked(client.clientId, client.sequence, slot, index);
-        leaseReads.onWriteAcked(slot);
+        leaseReads.onWriteAcked(SimCommand.payloadKey(client.payload), slot);
+        history.complete(client.opId, 0, now, "write acked at slot " + slot);
         client.outstanding = false;
         if (healed) client.ackedAfterHealCount++;
         trace(95, client.index, (int) slot);
-        schedule(CLIENT_NEXT, ticks(random.nextInt(options.thinkTicksMax() + 1)), -1,
+        schedule(CLIENT_NEXT, ticks(options.writerThinkTicksMin()
+                + random.nextInt(options.thinkTicksMax() + 1)), -1,
                 client.index);
     }
 
     private void onClientTimeout(Client client, Event event) {
-        if (clientsStopped || !client.outstanding || event.commandSequence != client.sequence
-                || event.attempt != client.attempt) {
+        if (clientsStopped || !client.outstanding || event.clientId != client.clientId
+                || event.commandSequence != client.sequence || event.attempt != client.attempt) {
             return;
         }
         if (client.reading) {
-            readDone(client);
+            readDone(client, true);
+            return;
+        }
+        // Only under faults: once healed, the majority must serve the retries (liveness check).
+        if (!healed && ++client.timeouts >= WRITE_TIMEOUTS_MAX) {
+            // Given up: its outcome stays unknown in the history. The next command opens a new
+            // session, since the table answers a session whose first command never applied
+            // with EXPIRED; a late answer of this one names the old session and is ignored.
+            client.outstanding = false;
+            client.clientId += CLIENT_ID_STRIDE;
+            client.sequence = 0;
+            schedule(CLIENT_NEXT, ticks(random.nextInt(options.thinkTicksMax() + 1)), -1,
+                    client.index);
             return;
         }
         client.target = (client.target + 1) % nodes.length;
