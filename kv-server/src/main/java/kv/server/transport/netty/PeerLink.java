@@ -99,7 +99,9 @@ final class PeerLink {
     }
 
     boolean offer(int type, byte[] body) {
-        if (channel == null || closed) {
+        Channel current = channel;
+        // An inactive channel is down already; its close listener just has not run yet.
+        if (current == null || !current.isActive() || closed) {
             metrics.onDropped(peer.nodeId());
             return false;
         }
