@@ -44,9 +44,14 @@ public sealed interface Message {
         }
     }
 
-    /** Phase 2b for slots [slotFirst, slotEnd), and the acceptor's chosen prefix. */
-    record Accepted(int from, int to, long ballot, long slotFirst, long slotEnd, long chosenBelow)
-            implements Message {
+    /**
+     * Phase 2b for slots [slotFirst, slotEnd), and the acceptor's chosen prefix. With quorum
+     * leases, {@code leaseWaitMask} names the lease holders that must hold the slots in this
+     * ballot before this acceptance counts toward the write quorum (0: it counts at once);
+     * either way it tells the leader that the acceptor holds them.
+     */
+    record Accepted(int from, int to, long ballot, long slotFirst, long slotEnd, long chosenBelow,
+                    int leaseWaitMask) implements Message {
         public MessageType type() {
             return MessageType.ACCEPTED;
         }

@@ -50,7 +50,7 @@ public final class MessageCodec {
             case ACCEPTED -> {
                 Message.Accepted m = (Message.Accepted) message;
                 out.putLong(m.ballot()).putLong(m.slotFirst()).putLong(m.slotEnd())
-                        .putLong(m.chosenBelow());
+                        .putLong(m.chosenBelow()).putInt(m.leaseWaitMask());
             }
             case REFUSE -> {
                 Message.Refuse m = (Message.Refuse) message;
@@ -90,7 +90,7 @@ public final class MessageCodec {
             case PREPARE -> 16;
             case PROMISE -> 24 + entriesSize(((Message.Promise) message).entries());
             case ACCEPT -> 16 + entriesSize(((Message.Accept) message).entries());
-            case ACCEPTED -> 32;
+            case ACCEPTED -> 36;
             case REFUSE -> 20;
             case HEARTBEAT -> 16;
             case HEARTBEAT_REPLY -> 24;
@@ -114,7 +114,7 @@ public final class MessageCodec {
                         getEntries(in));
                 case ACCEPT -> new Message.Accept(from, to, in.getLong(), null, in.getLong());
                 case ACCEPTED -> new Message.Accepted(from, to, in.getLong(), in.getLong(), in.getLong(),
-                        in.getLong());
+                        in.getLong(), getNodeMask(in));
                 case REFUSE -> new Message.Refuse(from, to, in.getLong(), in.getLong(), in.getInt());
                 case HEARTBEAT -> new Message.Heartbeat(from, to, in.getLong(), in.getLong());
                 case HEARTBEAT_REPLY -> new Message.HeartbeatReply(from, to, in.getLong(), in.getLong(),
@@ -187,6 +187,14 @@ public final class MessageCodec {
         List<Entry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) entries.add(getEntry(in));
         return entries;
+    }
+
+    private static int getNodeMask(ByteBuffer in) {
+        int mask = in.getInt();
+        if (mask < 0 || mask >= (1 << Limits.REPLICAS_COUNT_MAX)) {
+            throw new IllegalArgumentException("node mask");
+        }
+        return mask;
     }
 
     /** Reads one entry; throws IllegalArgumentException or BufferUnderflowException if malformed. */

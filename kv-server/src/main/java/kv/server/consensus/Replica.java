@@ -84,10 +84,18 @@ public final class Replica {
     private final long incarnation;
     private long ticksCount;
     /**
-     * Accepted replies held back until every live lease holder acknowledged a promise
-     * reporting those slots (or its grant expired): {to, ballot, slotFirst, slotEnd} each.
+     * Acceptor: acceptances sent with a lease wait mask (see {@link Message.Accepted}), kept
+     * until their slots are chosen or the mask empties: {to, ballot, slotFirst, slotEnd,
+     * tickSent, waitMask} each. When a holder drops out of the mask (it acknowledged a promise
+     * reporting the slots, or its grant expired) the acceptance is sent again with the smaller
+     * mask.
      */
     private final ArrayList<long[]> acceptedDeferred = new ArrayList<>();
+    /**
+     * Leader: acceptances that count only once the holders in their wait mask hold the slots in
+     * our ballot: {from, slotFirst, slotEnd, waitMask} each.
+     */
+    private final ArrayList<long[]> conditionalVotes = new ArrayList<>();
 
     // Snapshot being received in chunks.
     private byte[] snapshotAssembly;
@@ -401,6 +409,8 @@ public final class Replica {
         for (long slot = chosenBelow; slot < slotNext; slot++) {
             boolean chosen = slots.chosen(slot);
             if (first >= 0 && chosen) break; // an Accept carries only entries of our ballot
+            // A peer whose acceptance waits for lease holders is asked again too: its answer
+            // repeats its current wait, which is how a lost re-sent acceptance is recovered.
             if (chosen || (slots.acks(slot) & peerBit) != 0) continue;
             if (first < 0) first = slot;
             end = slot + 1;
@@ -574,7 +584,7 @@ public final class Replica {
         }
         chosenAnnouncedBelow = chosenBelow;
         advanceChosen();
-        if (lease != null) sendLeaseMessages();
+        if (lease != null) sendLeaseMessages(0);
     }
 
     /** Leader: accept our own proposal (persisted in this Ready, before the Accepts leave). */
@@ -583,10 +593,9 @@ public final class Replica {
         slots.put(entry);
         persistBuffer.add(entry);
         stats.slotsProposedCount++;
+        slots.setHolders(slot, selfBit);
         // As an acceptor the leader too waits for its lease holders (see leaderSelfAccept).
-        if (slot >= leaseGateSlotEnd()) return;
-        slots.setAcks(slot, selfBit);
-        if (Quorum.reached(selfBit, membersMask)) markChosen(slot);
+        if (selfVoteAllowed(slot)) vote(slot, selfBit);
     }
 
     private void onAccept(Message.Accept m) {
@@ -608,8 +617,8 @@ public final class Replica {
             persistBuffer.add(entry);
         }
         if (!lower) learnChosenFromLeader(m.ballot(), m.chosenBelow());
-        if (slotFirst < slotEnd) acceptedOrDefer(m.from(), m.ballot(), slotFirst, slotEnd);
-        if (lease != null) sendLeaseMessages();
+        if (slotFirst < slotEnd) sendAccepted(m.from(), m.ballot(), slotFirst, slotEnd);
+        if (lease != null) sendLeaseMessages(0);
     }
 
     private void onAccepted(Message.Accepted m) {
@@ -619,12 +628,17 @@ public final class Replica {
         peerChosenBelow[m.from()] = Math.max(peerChosenBelow[m.from()], m.chosenBelow());
         long end = Math.min(m.slotEnd(), slotNext);
         for (long slot = Math.max(m.slotFirst(), chosenBelow); slot < end; slot++) {
-            if (slots.chosen(slot)) continue;
-            Entry entry = slots.entry(slot);
-            if (entry == null || entry.ballot() != ballot) continue;
-            int acks = slots.acks(slot) | peerBit;
-            slots.setAcks(slot, acks);
-            if (Quorum.reached(acks, membersMask)) markChosen(slot);
+            if (!unchosenInBallot(slot)) continue;
+            slots.setHolders(slot, slots.holders(slot) | peerBit);
+            if (m.leaseWaitMask() == 0) vote(slot, peerBit);
+        }
+        if (m.leaseWaitMask() != 0) {
+            addConditionalVote(m.from(), m.slotFirst(), end, m.leaseWaitMask());
+        }
+        if (lease != null) {
+            // Holders grew: conditional acceptances, ours included, may count now.
+            countConditionalVotes();
+            leaderSelfAccept();
         }
         advanceChosen();
     }
@@ -833,9 +847,12 @@ public final class Replica {
     }
 
     private void tickLease() {
-        sendLeaseMessages();
+        sendLeaseMessages(deferredWaitMask());
         releaseDeferredAccepted();
-        if (role == Role.LEADER) leaderSelfAccept();
+        if (role == Role.LEADER) {
+            leaderSelfAccept();
+            advanceChosen();
+        }
     }
 
     /** Slot end reported in promises: never decreases while we run. */
@@ -843,20 +860,48 @@ public final class Replica {
         return Math.max(slots.slotEnd(), chosenBelow);
     }
 
-    private long leaseGateSlotEnd() {
+    /**
+     * The lease holders that must hold slots below {@code slotEnd} before our acceptance of
+     * them counts (see {@link QuorumLease#waitMask}); 0 without leases.
+     */
+    private int leaseWaitMask(long slotEnd) {
         if (lease == null || config.brokenVariant() == BrokenVariant.LEASE_WRITE_NO_WAIT) {
-            return Long.MAX_VALUE;
+            return 0;
         }
-        return lease.gateSlotEnd(ticksCount, membersMask);
+        return lease.waitMask(ticksCount, membersMask, slotEnd);
     }
 
-    /** Grantor: guards to holders without a grant, promises where due. */
-    private void sendLeaseMessages() {
+    /**
+     * Holders some acceptance of ours still waits for. A promise to them reports our accepted
+     * slots so that their acknowledgement lifts the wait even if they never accept the slots
+     * themselves (cut off from the leader, say). Sent on ticks only: normally the holders'
+     * own acceptances reach the leader first, and a promise per batch would double the
+     * messages of every write.
+     */
+    private int deferredWaitMask() {
+        int mask = 0;
+        for (long[] deferred : acceptedDeferred) mask |= (int) deferred[5];
+        if (role == Role.LEADER) {
+            for (long slot = chosenBelow; slot < slotNext; slot++) {
+                if (unchosenInBallot(slot) && (slots.acks(slot) & selfBit) == 0) {
+                    mask |= leaseWaitMask(slot + 1) & ~slots.holders(slot);
+                }
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * Grantor: guards to holders without a grant, promises where due; a promise reporting newly
+     * accepted slots goes only to the holders in {@code reportSlotsMask}.
+     */
+    private void sendLeaseMessages(int reportSlotsMask) {
         long era = lease.config().era();
         long slotBelow = leaseSlotBelow();
         for (int holder = 0; holder < Limits.REPLICAS_COUNT_MAX; holder++) {
             if (!isPeer(holder) || !lease.config().holds(holder)) continue;
-            if (lease.promiseDue(holder, ticksCount, slotBelow)) {
+            boolean reportSlots = (reportSlotsMask & (1 << holder)) != 0;
+            if (lease.promiseDue(holder, ticksCount, slotBelow, reportSlots)) {
                 send(new Message.LeasePromise(nodeIndex, holder, era,
                         lease.anchorIncarnation(holder), lease.anchorTick(holder), slotBelow));
                 lease.promiseSent(holder, ticksCount, slotBelow);
@@ -889,42 +934,72 @@ public final class Replica {
     private void onLeaseAck(Message.LeaseAck m) {
         if (ignoreLease(m.era())) return;
         lease.onAck(m.from(), ticksCount, m.incarnation(), m.holderTick(), m.slotRecordedBelow());
-        sendLeaseMessages();
+        sendLeaseMessages(0);
         releaseDeferredAccepted();
-        if (role == Role.LEADER) leaderSelfAccept();
+        if (role == Role.LEADER) {
+            leaderSelfAccept();
+            advanceChosen();
+        }
     }
 
-    private void acceptedOrDefer(int to, long acceptBallot, long slotFirst, long slotEnd) {
-        if (slotEnd <= leaseGateSlotEnd()) {
-            send(new Message.Accepted(nodeIndex, to, acceptBallot, slotFirst, slotEnd,
-                    chosenBelow));
-            return;
-        }
+    /**
+     * Acceptor: tells the leader we hold [slotFirst, slotEnd) in {@code acceptBallot}, and which
+     * lease holders must hold them too before that counts; remembers it while that is not
+     * nobody, to tell the leader again when the set shrinks.
+     */
+    private void sendAccepted(int to, long acceptBallot, long slotFirst, long slotEnd) {
+        // Slots we know chosen count at once: a leader elected since may not know (it
+        // re-proposed them), and the quorum that chose them already waited for the holders.
+        int waitMask = allChosen(slotFirst, slotEnd) ? 0 : leaseWaitMask(slotEnd);
+        long[] earlier = null;
         for (long[] deferred : acceptedDeferred) {
             if (deferred[0] == to && deferred[1] == acceptBallot && deferred[2] == slotFirst
                     && deferred[3] == slotEnd) {
-                return; // a retransmitted Accept: one reply will do
+                earlier = deferred; // a retransmitted Accept
+                waitMask &= (int) deferred[5];
+                deferred[5] = waitMask;
             }
         }
-        // Bounded: when full, the oldest is dropped and the leader's retransmission asks again.
+        send(new Message.Accepted(nodeIndex, to, acceptBallot, slotFirst, slotEnd, chosenBelow,
+                waitMask));
+        if (waitMask == 0 || earlier != null) return;
+        // Bounded: when full, the oldest is dropped; the leader's retransmission asks again.
         if (acceptedDeferred.size() == Limits.ACCEPTED_DEFERRED_COUNT_MAX) acceptedDeferred.remove(0);
-        acceptedDeferred.add(new long[] {to, acceptBallot, slotFirst, slotEnd, ticksCount});
+        acceptedDeferred.add(new long[] {to, acceptBallot, slotFirst, slotEnd, ticksCount,
+                waitMask});
         stats.acceptedDeferredCount++;
     }
 
+    /** Acceptor: re-sends the acceptances whose wait mask shrank; forgets chosen ones. */
     private void releaseDeferredAccepted() {
-        if (acceptedDeferred.isEmpty()) return;
-        long gate = leaseGateSlotEnd();
         for (int i = 0; i < acceptedDeferred.size(); i++) {
             long[] deferred = acceptedDeferred.get(i);
-            if (deferred[3] > gate) continue;
-            acceptedDeferred.remove(i--);
-            stats.acceptedDeferredTicksTotal += ticksCount - deferred[4];
-            // Overwritten by a later ballot meanwhile: that leader's Accept gets its own reply.
-            if (!stillAccepted(deferred[1], deferred[2], deferred[3])) continue;
-            send(new Message.Accepted(nodeIndex, (int) deferred[0], deferred[1], deferred[2],
-                    deferred[3], chosenBelow));
+            long slotFirst = deferred[2];
+            long slotEnd = deferred[3];
+            // Chosen since we accepted: only the leader we answered can have told us (a later
+            // leader's Accept gets its own reply, see sendAccepted). Overwritten by a later
+            // ballot: that leader's Accept gets its own reply too.
+            boolean done = allChosen(slotFirst, slotEnd)
+                    || !stillAccepted(deferred[1], slotFirst, slotEnd);
+            // Only ever shrinks: a grant given after we accepted reported these slots.
+            int waitMask = (int) deferred[5] & leaseWaitMask(slotEnd);
+            if (!done && waitMask != deferred[5]) {
+                send(new Message.Accepted(nodeIndex, (int) deferred[0], deferred[1], slotFirst,
+                        slotEnd, chosenBelow, waitMask));
+                deferred[5] = waitMask;
+            }
+            if (done || waitMask == 0) {
+                acceptedDeferred.remove(i--);
+                stats.acceptedDeferredTicksTotal += ticksCount - deferred[4];
+            }
         }
+    }
+
+    private boolean allChosen(long slotFirst, long slotEnd) {
+        for (long slot = slotFirst; slot < slotEnd; slot++) {
+            if (!isChosen(slot)) return false;
+        }
+        return true;
     }
 
     private boolean stillAccepted(long acceptBallot, long slotFirst, long slotEnd) {
@@ -936,22 +1011,67 @@ public final class Replica {
         return true;
     }
 
-    /** Leader: count our own acceptance of the slots our lease holders now know about. */
-    private void leaderSelfAccept() {
-        long end = Math.min(slotNext, leaseGateSlotEnd());
-        for (long slot = chosenBelow; slot < end; slot++) {
-            if (slots.chosen(slot)) continue;
-            int acks = slots.acks(slot);
-            if ((acks & selfBit) != 0) continue;
-            Entry entry = slots.entry(slot);
-            if (entry == null || entry.ballot() != ballot) continue;
-            slots.setAcks(slot, acks | selfBit);
-            if (Quorum.reached(acks | selfBit, membersMask)) markChosen(slot);
+    /** Leader: remembers an acceptance that counts once its wait mask holds the slots. */
+    private void addConditionalVote(int from, long slotFirst, long slotEnd, int waitMask) {
+        for (long[] vote : conditionalVotes) {
+            if (vote[0] == from && vote[1] == slotFirst && vote[2] == slotEnd) {
+                vote[3] &= waitMask;
+                return;
+            }
         }
-        advanceChosen();
+        // Bounded: the acceptor tells us again when its mask shrinks (see sendAccepted).
+        if (conditionalVotes.size() == Limits.ACCEPTED_DEFERRED_COUNT_MAX) conditionalVotes.remove(0);
+        conditionalVotes.add(new long[] {from, slotFirst, slotEnd, waitMask});
+    }
+
+    /** Leader: counts the conditional acceptances whose holders now hold the slots. */
+    private void countConditionalVotes() {
+        for (int i = 0; i < conditionalVotes.size(); i++) {
+            long[] vote = conditionalVotes.get(i);
+            int voterBit = Quorum.bit((int) vote[0]);
+            int waitMask = (int) vote[3];
+            boolean done = true;
+            long end = Math.min(vote[2], slotNext);
+            for (long slot = Math.max(vote[1], chosenBelow); slot < end; slot++) {
+                if (!unchosenInBallot(slot) || (slots.acks(slot) & voterBit) != 0) continue;
+                if ((waitMask & ~slots.holders(slot)) == 0) vote(slot, voterBit);
+                else done = false;
+            }
+            if (done) conditionalVotes.remove(i--);
+        }
+    }
+
+    /** Leader: counts our own acceptance of the slots our lease holders now hold. */
+    private void leaderSelfAccept() {
+        for (long slot = chosenBelow; slot < slotNext; slot++) {
+            if (!unchosenInBallot(slot) || (slots.acks(slot) & selfBit) != 0) continue;
+            if (selfVoteAllowed(slot)) vote(slot, selfBit);
+        }
+    }
+
+    /**
+     * Our acceptance of {@code slot} may count: every holder we may have granted a lease to
+     * holds the slot in our ballot, or acknowledged a promise reporting it.
+     */
+    private boolean selfVoteAllowed(long slot) {
+        return (leaseWaitMask(slot + 1) & ~slots.holders(slot)) == 0;
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Leader: a slot of our ballot not yet chosen. */
+    private boolean unchosenInBallot(long slot) {
+        if (slots.chosen(slot)) return false;
+        Entry entry = slots.entry(slot);
+        return entry != null && entry.ballot() == ballot;
+    }
+
+    /** Leader: counts an acceptance toward the write quorum of {@code slot}. */
+    private void vote(long slot, int voterBit) {
+        int acks = slots.acks(slot) | voterBit;
+        slots.setAcks(slot, acks);
+        if (Quorum.reached(acks, membersMask)) markChosen(slot);
+    }
 
     private void markChosen(long slot) {
         slots.markChosen(slot);
@@ -998,6 +1118,7 @@ public final class Replica {
     }
 
     private void dropPending() {
+        conditionalVotes.clear();
         stats.proposalsDroppedCount += pending.size();
         pending.clear();
         pendingSizeBytes = 0;

@@ -4,13 +4,16 @@ import kv.server.Assert;
 
 /**
  * The slots a replica holds, [slotFirst, slotEnd), in a ring indexed by slot: the entry, whether
- * it is known chosen, and (leader only) the bitmask of acceptors that accepted it in the
- * current ballot. Holes are null entries.
+ * it is known chosen, and (leader only) two bitmasks over the current ballot: the acceptors
+ * known to hold the entry ({@code holders}) and those whose acceptance counts toward the write
+ * quorum ({@code acks}; with quorum leases an acceptance may wait for lease holders to hold
+ * the entry, see {@code QuorumLease#waitMask}). Holes are null entries.
  */
 final class SlotLog {
     private Entry[] entries = new Entry[64];
     private boolean[] chosen = new boolean[64];
     private int[] acks = new int[64];
+    private int[] holders = new int[64];
     private long slotFirst;
     private long slotEnd;
 
@@ -43,6 +46,10 @@ final class SlotLog {
         return holds(slot) ? acks[index(slot)] : 0;
     }
 
+    int holders(long slot) {
+        return holds(slot) ? holders[index(slot)] : 0;
+    }
+
     void put(Entry entry) {
         long slot = entry.slot();
         Assert.that(slot >= slotFirst, "put slot %d below first %d", slot, slotFirst);
@@ -50,6 +57,7 @@ final class SlotLog {
         int i = index(slot);
         entries[i] = entry;
         acks[i] = 0;
+        holders[i] = 0;
     }
 
     void markChosen(long slot) {
@@ -61,6 +69,11 @@ final class SlotLog {
     void setAcks(long slot, int mask) {
         Assert.that(holds(slot), "acks for slot %d outside the log", slot);
         acks[index(slot)] = mask;
+    }
+
+    void setHolders(long slot, int mask) {
+        Assert.that(holds(slot), "holders for slot %d outside the log", slot);
+        holders[index(slot)] = mask;
     }
 
     /** Drops slots below {@code slot}; the log restarts empty there if it held less. */
@@ -87,22 +100,26 @@ final class SlotLog {
         Entry[] newEntries = new Entry[capacity];
         boolean[] newChosen = new boolean[capacity];
         int[] newAcks = new int[capacity];
+        int[] newHolders = new int[capacity];
         for (long s = slotFirst; s < slotEnd; s++) {
             int from = index(s);
             int to = (int) (s & (capacity - 1));
             newEntries[to] = entries[from];
             newChosen[to] = chosen[from];
             newAcks[to] = acks[from];
+            newHolders[to] = holders[from];
         }
         entries = newEntries;
         chosen = newChosen;
         acks = newAcks;
+        holders = newHolders;
     }
 
     private void clear(int i) {
         entries[i] = null;
         chosen[i] = false;
         acks[i] = 0;
+        holders[i] = 0;
     }
 
     private int index(long slot) {

@@ -21,10 +21,12 @@ import kv.server.Limits;
  *
  * <h2>Reads and writes</h2>
  * A holder's lease is valid until the floor(N/2)-th largest promise expiry among the other
- * members (with itself, a majority). A grantor acknowledges an accepted slot to the leader only
- * once every holder it may still hold a grant for has acknowledged a promise reporting that
- * slot, or the grant expired ({@link #gateSlotEnd}); so a write quorum and a holder's lease
- * quorum always share a node that makes the holder wait for the write.
+ * members (with itself, a majority). A grantor's acceptance of a slot counts toward the write
+ * quorum only once every holder it may still hold a grant for holds that slot in the same
+ * ballot (the leader sees the holders' own acceptances), has acknowledged a promise reporting
+ * it, or its grant expired ({@link #waitMask}); so a write quorum and a holder's lease quorum
+ * always share a node that makes the holder wait for the write. In the common case every
+ * holder accepts at once and a write costs no lease message at all.
  *
  * <h2>Restart</h2>
  * Grants live in memory only: a grantor that crashed and restarted no longer knows which
@@ -184,14 +186,15 @@ public final class QuorumLease {
 
     /**
      * True when a promise should go to {@code holder}: we have an anchor, and the renewal is
-     * due or our accepted slots moved past what we last reported while the grant lives.
+     * due, or (with {@code reportSlots}) our accepted slots moved past what we last reported
+     * while the grant lives.
      */
-    public boolean promiseDue(int holder, long nowTick, long slotBelow) {
+    public boolean promiseDue(int holder, long nowTick, long slotBelow, boolean reportSlots) {
         if (ackHolderTick[holder] < 0) return false;
         boolean live = grantLive(holder, nowTick);
         if (!live && !ackFresh[holder]) return false;
         return nowTick - promiseSentTick[holder] >= config.renewIntervalTicks()
-                || (live && slotBelow > promisedSlotBelow[holder])
+                || (live && reportSlots && slotBelow > promisedSlotBelow[holder])
                 || (!live && ackFresh[holder]);
     }
 
@@ -225,11 +228,31 @@ public final class QuorumLease {
     public long gateSlotEnd(long nowTick, int membersMask) {
         long end = Long.MAX_VALUE;
         for (int holder = 0; holder < N; holder++) {
-            if (holder == selfIndex || (membersMask & (1 << holder)) == 0) continue;
-            if (!config.holds(holder)) continue;
-            if (!grantLive(holder, nowTick) && nowTick >= forgottenGrantsExpiryTick) continue;
+            if (!mayHoldGrant(holder, nowTick, membersMask)) continue;
             end = Math.min(end, ackedSlotBelow[holder]);
         }
         return end;
+    }
+
+    /**
+     * The holders that must hold slots below {@code slotEnd} before our acceptance of them may
+     * count toward a write quorum: those whose grant from us (or from our incarnation before a
+     * restart) may still be valid and that have not acknowledged a promise reporting them. The
+     * leader counts our vote once each of them accepted the slots in the same ballot (the
+     * paper's "the write waits for every lease holder"); 0 means our vote counts at once.
+     */
+    public int waitMask(long nowTick, int membersMask, long slotEnd) {
+        int mask = 0;
+        for (int holder = 0; holder < N; holder++) {
+            if (!mayHoldGrant(holder, nowTick, membersMask)) continue;
+            if (ackedSlotBelow[holder] < slotEnd) mask |= 1 << holder;
+        }
+        return mask;
+    }
+
+    private boolean mayHoldGrant(int holder, long nowTick, int membersMask) {
+        if (holder == selfIndex || (membersMask & (1 << holder)) == 0) return false;
+        if (!config.holds(holder)) return false;
+        return grantLive(holder, nowTick) || nowTick < forgottenGrantsExpiryTick;
     }
 }

@@ -423,8 +423,8 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
 
     /**
      * An Accepted may also leave early when none of its slots is in this Ready's writes: its
-     * acceptance is durable since an earlier turn (a reply held back for lease holders and
-     * released now), so making it wait for this turn's fsync only adds latency.
+     * acceptance is durable since an earlier turn (an acceptance re-sent because fewer lease
+     * holders remain to wait for), so making it wait for this turn's fsync only adds latency.
      *
      * <p>A leader's outbound replication, and lease messages: nothing an acceptor vouches for with
      * its disk. Lease state lives in memory on purpose (a restarted node starts without grants

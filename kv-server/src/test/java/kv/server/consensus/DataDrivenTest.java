@@ -367,7 +367,8 @@ class DataDrivenTest {
             case ACCEPTED -> {
                 Message.Accepted m = (Message.Accepted) message;
                 yield " ballot=" + Ballots.toString(m.ballot()) + " slots=[" + m.slotFirst() + ","
-                        + m.slotEnd() + ") chosenBelow=" + m.chosenBelow();
+                        + m.slotEnd() + ") chosenBelow=" + m.chosenBelow()
+                        + (m.leaseWaitMask() == 0 ? "" : " waitFor=" + Integer.toBinaryString(m.leaseWaitMask()));
             }
             case REFUSE -> {
                 Message.Refuse m = (Message.Refuse) message;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import kv.server.Limits;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -35,7 +36,9 @@ class MessageCodecTest {
                 Combinators.combine(node, node, number, number).as(Message.Prepare::new),
                 Combinators.combine(node, node, number, number, number, entries).as(Message.Promise::new),
                 Combinators.combine(node, node, number, entries, number).as(Message.Accept::new),
-                Combinators.combine(node, node, number, number, number, number).as(Message.Accepted::new),
+                Combinators.combine(node, node, number, number, number, number,
+                        Arbitraries.integers().between(0, (1 << Limits.REPLICAS_COUNT_MAX) - 1))
+                        .as(Message.Accepted::new),
                 Combinators.combine(node, node, number, number, Arbitraries.integers().between(-1, 4))
                         .as(Message.Refuse::new),
                 Combinators.combine(node, node, number, number).as(Message.Heartbeat::new),

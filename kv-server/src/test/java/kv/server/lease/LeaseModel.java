@@ -207,7 +207,7 @@ final class LeaseModel {
     private void grantorSends(int grantor) {
         QuorumLease lease = leases[grantor];
         long tick = ticks[grantor];
-        if (lease.promiseDue(0, tick, slotEnd[grantor])) {
+        if (lease.promiseDue(0, tick, slotEnd[grantor], true)) {
             send(PROMISE, grantor, 0, lease.anchorIncarnation(0), lease.anchorTick(0),
                     slotEnd[grantor]);
             lease.promiseSent(0, tick, slotEnd[grantor]);
@@ -241,6 +241,14 @@ final class LeaseModel {
                 return "grantor " + g + " acknowledges slots below " + gate + " while the"
                         + " holder, still counting its promise, has recorded only "
                         + holder.slotRequiredBelow();
+            }
+            boolean waits = variant == Variant.WRITE_NO_WAIT
+                    || (leases[g].waitMask(ticks[g], membersMask, holder.slotRequiredBelow() + 1)
+                            & 1) != 0;
+            if (!waits) {
+                return "grantor " + g + " would let its acceptance of slot "
+                        + holder.slotRequiredBelow() + " count without the holder, which still"
+                        + " counts its promise and has not recorded that slot";
             }
         }
         if (ticks[0] < holder.validUntil(membersMask)
