@@ -113,6 +113,12 @@ public final class Limits {
     public static final int PROPOSALS_PENDING_COUNT_MAX = 65_536;
     /** Accepted replies an acceptor holds back for its lease holders (leases only). */
     public static final int ACCEPTED_DEFERRED_COUNT_MAX = 256;
+    /**
+     * A lease holder dropped from the holder set is taken back once it answers the leader and
+     * trails the chosen prefix by at most this many slots: close enough that its first reads
+     * do not wait long to catch up.
+     */
+    public static final int LEASE_HOLDER_REJOIN_LAG_SLOTS_MAX = 64;
     /** Bytes of commands a leader queues for its next batches; when full, propose is BUSY. */
     public static final long PROPOSALS_PENDING_SIZE_BYTES_MAX = 64L << 20;
     /** Chosen entries one Learn message carries to a lagging replica (catch-up step). */

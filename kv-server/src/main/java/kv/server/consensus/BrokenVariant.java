@@ -12,7 +12,7 @@ public enum BrokenVariant {
     ACCEPT_LOWER_BALLOT,
     /** A new leader fills every slot after Phase 1 with a no-op instead of re-proposing. */
     SKIP_REPROPOSE,
-    /** A grantor acknowledges accepted slots without waiting for its lease holders. */
+    /** A grantor's acceptances count without waiting for its lease holders. */
     LEASE_WRITE_NO_WAIT,
     /** A holder serves local reads before applying what its grantors reported. */
     LEASE_READ_UNAPPLIED,
@@ -22,5 +22,10 @@ public enum BrokenVariant {
      * A holder reads a key it accepted a write to and has not applied yet (the per-key rule of
      * the node's read path, kv.server.node.PendingWriteKeys; the simulator's driver honours it).
      */
-    LEASE_READ_PENDING_KEY
+    LEASE_READ_PENDING_KEY,
+    /**
+     * A grantor stops waiting for a holder as soon as the holder is dropped from the holder set
+     * (through the log), though the grant it gave that holder may still be valid.
+     */
+    LEASE_DROPPED_HOLDER_NO_WAIT
 }

@@ -101,8 +101,13 @@ public sealed interface Message {
         }
     }
 
-    /** Quorum lease: a grantor offers a grant; the holder starts its guard and acknowledges. */
-    record LeaseGuard(int from, int to, long era) implements Message {
+    /**
+     * Quorum lease: a grantor offers a grant; the holder starts its guard and acknowledges.
+     * Every lease message carries the sender's lease holder set and its era (see
+     * QuorumLease#adopt): a replica that missed the log entry that changed the set, or restarted
+     * past it, takes the newer set from its peers.
+     */
+    record LeaseGuard(int from, int to, long era, int holdersMask) implements Message {
         public MessageType type() {
             return MessageType.LEASE_GUARD;
         }
@@ -114,8 +119,8 @@ public sealed interface Message {
      * lease; {@code slotBelow} is the grantor's accepted slot end, which the holder must apply
      * before it reads locally.
      */
-    record LeasePromise(int from, int to, long era, long holderIncarnation, long anchorTick,
-                        long slotBelow) implements Message {
+    record LeasePromise(int from, int to, long era, int holdersMask, long holderIncarnation,
+                        long anchorTick, long slotBelow) implements Message {
         public MessageType type() {
             return MessageType.LEASE_PROMISE;
         }
@@ -125,8 +130,8 @@ public sealed interface Message {
      * Quorum lease: the holder's acknowledgement of a guard or promise, with its tick count (an
      * anchor for the next promise) and the slot end it recorded from the promise (0 for guards).
      */
-    record LeaseAck(int from, int to, long era, long incarnation, long holderTick,
-                    long slotRecordedBelow) implements Message {
+    record LeaseAck(int from, int to, long era, int holdersMask, long incarnation,
+                    long holderTick, long slotRecordedBelow) implements Message {
         public MessageType type() {
             return MessageType.LEASE_ACK;
         }

@@ -70,16 +70,19 @@ public final class MessageCodec {
                 out.putLong(m.slotBelow()).putInt(m.membersMask()).putInt(m.offset())
                         .putInt(m.sizeBytes()).putInt(m.data().length).put(m.data());
             }
-            case LEASE_GUARD -> out.putLong(((Message.LeaseGuard) message).era());
+            case LEASE_GUARD -> {
+                Message.LeaseGuard m = (Message.LeaseGuard) message;
+                out.putLong(m.era()).putInt(m.holdersMask());
+            }
             case LEASE_PROMISE -> {
                 Message.LeasePromise m = (Message.LeasePromise) message;
-                out.putLong(m.era()).putLong(m.holderIncarnation()).putLong(m.anchorTick())
-                        .putLong(m.slotBelow());
+                out.putLong(m.era()).putInt(m.holdersMask()).putLong(m.holderIncarnation())
+                        .putLong(m.anchorTick()).putLong(m.slotBelow());
             }
             case LEASE_ACK -> {
                 Message.LeaseAck m = (Message.LeaseAck) message;
-                out.putLong(m.era()).putLong(m.incarnation()).putLong(m.holderTick())
-                        .putLong(m.slotRecordedBelow());
+                out.putLong(m.era()).putInt(m.holdersMask()).putLong(m.incarnation())
+                        .putLong(m.holderTick()).putLong(m.slotRecordedBelow());
             }
         }
         return out.array();
@@ -96,8 +99,8 @@ public final class MessageCodec {
             case HEARTBEAT_REPLY -> 24;
             case LEARN -> entriesSize(((Message.Learn) message).entries());
             case SNAPSHOT_CHUNK -> 24 + ((Message.SnapshotChunk) message).data().length;
-            case LEASE_GUARD -> 8;
-            case LEASE_PROMISE, LEASE_ACK -> 32;
+            case LEASE_GUARD -> 12;
+            case LEASE_PROMISE, LEASE_ACK -> 36;
         };
     }
 
@@ -121,11 +124,11 @@ public final class MessageCodec {
                         in.getLong());
                 case LEARN -> new Message.Learn(from, to, getEntries(in));
                 case SNAPSHOT_CHUNK -> decodeChunk(from, to, in);
-                case LEASE_GUARD -> new Message.LeaseGuard(from, to, in.getLong());
-                case LEASE_PROMISE -> new Message.LeasePromise(from, to, in.getLong(), in.getLong(),
-                        in.getLong(), in.getLong());
-                case LEASE_ACK -> new Message.LeaseAck(from, to, in.getLong(), in.getLong(),
-                        in.getLong(), in.getLong());
+                case LEASE_GUARD -> new Message.LeaseGuard(from, to, in.getLong(), getNodeMask(in));
+                case LEASE_PROMISE -> new Message.LeasePromise(from, to, in.getLong(),
+                        getNodeMask(in), in.getLong(), in.getLong(), in.getLong());
+                case LEASE_ACK -> new Message.LeaseAck(from, to, in.getLong(), getNodeMask(in),
+                        in.getLong(), in.getLong(), in.getLong());
             };
             if (message instanceof Message.Accept accept) { // entries follow the scalars
                 message = new Message.Accept(from, to, accept.ballot(), getEntries(in), accept.chosenBelow());
@@ -171,7 +174,7 @@ public final class MessageCodec {
     public static void putEntry(ByteBuffer out, Entry entry) {
         Value value = entry.value();
         out.putLong(entry.slot()).putLong(entry.ballot()).put((byte) value.kind().ordinal())
-                .putInt(value.membersMask()).putInt(value.commands().length);
+                .putInt(value.mask()).putInt(value.commands().length);
         for (byte[] command : value.commands()) out.putInt(command.length).put(command);
     }
 

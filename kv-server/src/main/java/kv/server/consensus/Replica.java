@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import kv.server.Assert;
 import kv.server.Limits;
+import kv.server.lease.LeaseConfig;
 import kv.server.lease.QuorumLease;
 import kv.server.lease.ReadCheck;
 
@@ -68,6 +69,14 @@ public final class Replica {
     private long pendingSizeBytes;
     private int heardMask;
     private final long[] peerChosenBelow = new long[Limits.REPLICAS_COUNT_MAX];
+    /**
+     * Our tick count when each peer last answered in our ballot (lease holder upkeep), and the
+     * peers that answered at all since we became leader.
+     */
+    private final long[] peerHeardTick = new long[Limits.REPLICAS_COUNT_MAX];
+    private int peersAnsweredMask;
+    /** The slot of our LEASE_HOLDERS proposal not yet applied here; -1 if none. */
+    private long leaseHoldersProposedSlot = -1;
 
     // Work for the next Ready.
     private boolean durableDirty;
@@ -132,7 +141,8 @@ public final class Replica {
         this.electionTimeoutTicks = randomElectionTimeout();
         if (config.lease().enabled()) {
             this.lease = new QuorumLease(config.lease(), nodeIndex,
-                    config.brokenVariant() == BrokenVariant.LEASE_IGNORE_DRIFT);
+                    config.brokenVariant() == BrokenVariant.LEASE_IGNORE_DRIFT,
+                    config.brokenVariant() == BrokenVariant.LEASE_DROPPED_HOLDER_NO_WAIT);
             this.incarnation = random.nextLong();
         } else {
             this.lease = null;
@@ -267,9 +277,11 @@ public final class Replica {
             Assert.that(entry.slot() == appliedBelow, "applied slot %d, expected %d",
                     entry.slot(), appliedBelow);
             if (entry.value().kind() == ValueKind.CONFIG) {
-                membersMask = entry.value().membersMask();
+                membersMask = entry.value().mask();
                 eventLog.info(prefix() + " membership applied members="
                         + Integer.toBinaryString(membersMask));
+            } else if (entry.value().kind() == ValueKind.LEASE_HOLDERS && lease != null) {
+                adoptLeaseHolders(LeaseConfig.eraOfSlot(entry.slot()), entry.value().mask());
             }
             appliedBelow++;
         }
@@ -516,6 +528,9 @@ public final class Replica {
         heartbeatElapsedTicks = 0;
         quorumCheckElapsedTicks = 0;
         java.util.Arrays.fill(peerChosenBelow, 0);
+        java.util.Arrays.fill(peerHeardTick, ticksCount);
+        peersAnsweredMask = 0;
+        leaseHoldersProposedSlot = -1;
         long slotEnd = Math.max(slots.slotEnd(), chosenBelow);
         if (!promisedEntries.isEmpty()) slotEnd = Math.max(slotEnd, promisedEntries.lastKey() + 1);
         long reproposedCount = 0;
@@ -625,6 +640,8 @@ public final class Replica {
         if (role != Role.LEADER || m.ballot() != ballot) return;
         int peerBit = Quorum.bit(m.from());
         heardMask |= peerBit;
+        peerHeardTick[m.from()] = ticksCount;
+        peersAnsweredMask |= peerBit;
         peerChosenBelow[m.from()] = Math.max(peerChosenBelow[m.from()], m.chosenBelow());
         long end = Math.min(m.slotEnd(), slotNext);
         for (long slot = Math.max(m.slotFirst(), chosenBelow); slot < end; slot++) {
@@ -679,6 +696,8 @@ public final class Replica {
     private void onHeartbeatReply(Message.HeartbeatReply m) {
         if (role != Role.LEADER || m.ballot() != ballot) return;
         heardMask |= Quorum.bit(m.from());
+        peerHeardTick[m.from()] = ticksCount;
+        peersAnsweredMask |= Quorum.bit(m.from());
         peerChosenBelow[m.from()] = m.chosenBelow();
         if (m.chosenBelow() >= m.heartbeatChosenBelow()) return;
         if (m.chosenBelow() < snapshotBelow) {
@@ -852,6 +871,59 @@ public final class Replica {
         if (role == Role.LEADER) {
             leaderSelfAccept();
             advanceChosen();
+            maintainLeaseHolders();
+        }
+    }
+
+    /**
+     * Leader: proposes a new lease holder set when a holder has been silent for
+     * {@link #holderSilenceTicks} (it is dropped: grantors stop renewing its grants, so after one
+     * lease no write waits for it, even if it still talks to some grantors) or when a dropped
+     * holder answers again and has caught up (it is taken back). One proposal at a time.
+     */
+    private void maintainLeaseHolders() {
+        if (leaseHoldersProposedSlot >= appliedBelow) return;
+        int current = lease.config().holdersMask();
+        int wanted = current;
+        for (int node = 0; node < Limits.REPLICAS_COUNT_MAX; node++) {
+            if ((membersMask & (1 << node)) == 0 || !config.lease().holds(node)) continue;
+            int bit = 1 << node;
+            if (node == nodeIndex) {
+                wanted |= bit; // we are evidently up
+                continue;
+            }
+            long silentTicks = ticksCount - peerHeardTick[node];
+            if ((current & bit) != 0 && silentTicks > holderSilenceTicks()) {
+                wanted &= ~bit;
+            } else if ((current & bit) == 0 && (peersAnsweredMask & bit) != 0
+                    && silentTicks <= config.heartbeatIntervalTicks() * 2L
+                    && chosenBelow - peerChosenBelow[node] <= Limits.LEASE_HOLDER_REJOIN_LAG_SLOTS_MAX) {
+                wanted |= bit;
+            }
+        }
+        if (wanted == current || slotNext - chosenBelow >= config.pipelineSlotsCountMax()) return;
+        long slot = slotNext;
+        proposeAt(slot, Value.leaseHolders(wanted));
+        slotNext++;
+        List<Entry> entries = entriesBetween(slot, slotNext);
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            if (isPeer(peer)) send(new Message.Accept(nodeIndex, peer, ballot, entries, chosenBelow));
+        }
+        leaseHoldersProposedSlot = slot;
+        eventLog.info(prefix() + " proposed lease holders=" + Integer.toBinaryString(wanted)
+                + " at slot " + slot + " (was " + Integer.toBinaryString(current) + ")");
+        advanceChosen();
+    }
+
+    /** Two grantor leases: a holder cut off that long has lost every grant for a lease. */
+    private long holderSilenceTicks() {
+        return 2 * lease.config().grantorLeaseTicks();
+    }
+
+    private void adoptLeaseHolders(long era, int holdersMask) {
+        if (lease.adopt(era, holdersMask)) {
+            eventLog.info(prefix() + " lease holders era=" + era + " holders="
+                    + Integer.toBinaryString(lease.config().holdersMask()));
         }
     }
 
@@ -897,42 +969,47 @@ public final class Replica {
      */
     private void sendLeaseMessages(int reportSlotsMask) {
         long era = lease.config().era();
+        int holders = lease.config().holdersMask();
         long slotBelow = leaseSlotBelow();
         for (int holder = 0; holder < Limits.REPLICAS_COUNT_MAX; holder++) {
             if (!isPeer(holder) || !lease.config().holds(holder)) continue;
             boolean reportSlots = (reportSlotsMask & (1 << holder)) != 0;
             if (lease.promiseDue(holder, ticksCount, slotBelow, reportSlots)) {
-                send(new Message.LeasePromise(nodeIndex, holder, era,
+                send(new Message.LeasePromise(nodeIndex, holder, era, holders,
                         lease.anchorIncarnation(holder), lease.anchorTick(holder), slotBelow));
                 lease.promiseSent(holder, ticksCount, slotBelow);
             } else if (lease.guardDue(holder, ticksCount)) {
-                send(new Message.LeaseGuard(nodeIndex, holder, era));
+                send(new Message.LeaseGuard(nodeIndex, holder, era, holders));
                 lease.guardSent(holder, ticksCount);
             }
         }
     }
 
-    private boolean ignoreLease(long era) {
-        return lease == null || era != lease.config().era();
+    /** A lease message of another era is ignored, after we took its holder set if newer. */
+    private boolean ignoreLease(long era, int holdersMask) {
+        if (lease == null) return true;
+        adoptLeaseHolders(era, holdersMask);
+        return era != lease.config().era();
     }
 
     private void onLeaseGuard(Message.LeaseGuard m) {
-        if (ignoreLease(m.era()) || !lease.config().holds(nodeIndex)) return;
+        if (ignoreLease(m.era(), m.holdersMask()) || !lease.config().holds(nodeIndex)) return;
         lease.onGuard(m.from(), ticksCount);
-        send(new Message.LeaseAck(nodeIndex, m.from(), m.era(), incarnation, ticksCount, 0));
+        send(new Message.LeaseAck(nodeIndex, m.from(), m.era(), lease.config().holdersMask(),
+                incarnation, ticksCount, 0));
     }
 
     private void onLeasePromise(Message.LeasePromise m) {
-        if (ignoreLease(m.era()) || !lease.config().holds(nodeIndex)) return;
+        if (ignoreLease(m.era(), m.holdersMask()) || !lease.config().holds(nodeIndex)) return;
         // Anchored in another incarnation or in our future: its start is unknown; ignore it.
         if (m.holderIncarnation() != incarnation || m.anchorTick() > ticksCount) return;
         if (!lease.onPromise(m.from(), ticksCount, m.anchorTick(), m.slotBelow())) return;
-        send(new Message.LeaseAck(nodeIndex, m.from(), m.era(), incarnation, ticksCount,
-                m.slotBelow()));
+        send(new Message.LeaseAck(nodeIndex, m.from(), m.era(), lease.config().holdersMask(),
+                incarnation, ticksCount, m.slotBelow()));
     }
 
     private void onLeaseAck(Message.LeaseAck m) {
-        if (ignoreLease(m.era())) return;
+        if (ignoreLease(m.era(), m.holdersMask())) return;
         lease.onAck(m.from(), ticksCount, m.incarnation(), m.holderTick(), m.slotRecordedBelow());
         sendLeaseMessages(0);
         releaseDeferredAccepted();

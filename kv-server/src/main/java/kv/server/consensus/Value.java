@@ -3,10 +3,11 @@ package kv.server.consensus;
 import java.util.Arrays;
 
 /**
- * The value of one slot: a batch of commands, a no-op or a membership config. Immutable by
- * convention: nobody writes into {@code commands} after construction.
+ * The value of one slot: a batch of commands, a no-op, a membership config or a lease holder
+ * set. {@code mask} is the node bitmask of the last two (members, lease holders), else 0.
+ * Immutable by convention: nobody writes into {@code commands} after construction.
  */
-public record Value(ValueKind kind, byte[][] commands, int membersMask) {
+public record Value(ValueKind kind, byte[][] commands, int mask) {
     private static final byte[][] NO_COMMANDS = new byte[0][];
     public static final Value NOOP = new Value(ValueKind.NOOP, NO_COMMANDS, 0);
 
@@ -18,6 +19,10 @@ public record Value(ValueKind kind, byte[][] commands, int membersMask) {
         return new Value(ValueKind.CONFIG, NO_COMMANDS, membersMask);
     }
 
+    public static Value leaseHolders(int holdersMask) {
+        return new Value(ValueKind.LEASE_HOLDERS, NO_COMMANDS, holdersMask);
+    }
+
     public long sizeBytes() {
         long size = 8;
         for (byte[] command : commands) size += command.length + 4;
@@ -26,7 +31,7 @@ public record Value(ValueKind kind, byte[][] commands, int membersMask) {
 
     /** Equality by content (records compare arrays by identity). */
     public boolean sameAs(Value other) {
-        return kind == other.kind && membersMask == other.membersMask
+        return kind == other.kind && mask == other.mask
                 && Arrays.deepEquals(commands, other.commands);
     }
 
@@ -34,7 +39,8 @@ public record Value(ValueKind kind, byte[][] commands, int membersMask) {
     public String toString() {
         return switch (kind) {
             case NOOP -> "noop";
-            case CONFIG -> "config(members=" + Integer.toBinaryString(membersMask) + ")";
+            case CONFIG -> "config(members=" + Integer.toBinaryString(mask) + ")";
+            case LEASE_HOLDERS -> "leaseHolders(" + Integer.toBinaryString(mask) + ")";
             case COMMANDS -> commandsToString();
         };
     }

@@ -7,5 +7,10 @@ public enum ValueKind {
     /** A batch of opaque client commands, applied in order. */
     COMMANDS,
     /** Membership as replicated state; the reconfiguration work will propose new ones. */
-    CONFIG
+    CONFIG,
+    /**
+     * The quorum-lease holder set as replicated state: the leader drops a holder it has not
+     * heard from for a while and takes it back once it caught up (QuorumLease).
+     */
+    LEASE_HOLDERS
 }

@@ -9,9 +9,11 @@ import kv.server.Limits;
  * any clock's rate may stray from true time (parts per million), so a holder shortens every
  * duration and a grantor lengthens it.
  *
- * <p>{@code era} numbers the configuration: lease messages of another era are ignored. Today
- * the configuration is static (bootstrap); agreeing on it through the log is future work.
- * {@code holdersMask == 0} switches leases off.
+ * <p>{@code era} numbers the holder set: the bootstrap set from the node's configuration has
+ * {@link #BOOTSTRAP_ERA}; a set agreed through the log (a LEASE_HOLDERS entry at slot s) has
+ * era {@link #eraOfSlot eraOfSlot(s)}, so eras grow with the log and every replica derives the
+ * same era for the same set. Lease messages of another era are ignored after the receiver
+ * adopted the newer of the two sets. {@code holdersMask == 0} switches leases off.
  *
  * <p>Trade-off: with a 10 ms tick, a 12-tick lease and an 8-tick guard, a partitioned holder
  * delays writes by at most about 140 ms (grant lengthened, plus one tick of granularity); a
@@ -26,6 +28,8 @@ public record LeaseConfig(
         int clockDriftPpm) {
 
     public static final int PPM = 1_000_000;
+    /** The era of the holder set a node starts with, before any LEASE_HOLDERS entry. */
+    public static final long BOOTSTRAP_ERA = 1;
     /** Drift above 10% means a broken clock, not a drifting one. */
     public static final int CLOCK_DRIFT_PPM_MAX = 100_000;
 
@@ -52,7 +56,18 @@ public record LeaseConfig(
 
     /** Every member holds a lease; 12-tick lease, 8-tick guard, renew every 3 ticks. */
     public static LeaseConfig allHolders(int membersMask, int clockDriftPpm) {
-        return new LeaseConfig(1, membersMask, 12, 8, 3, clockDriftPpm);
+        return new LeaseConfig(BOOTSTRAP_ERA, membersMask, 12, 8, 3, clockDriftPpm);
+    }
+
+    /** The era of the holder set chosen at {@code slot}: above the bootstrap era, growing. */
+    public static long eraOfSlot(long slot) {
+        return BOOTSTRAP_ERA + 1 + slot;
+    }
+
+    /** The same durations with another holder set. */
+    public LeaseConfig withHolders(long newEra, int newHoldersMask) {
+        return new LeaseConfig(newEra, newHoldersMask, leaseDurationTicks, guardDurationTicks,
+                renewIntervalTicks, clockDriftPpm);
     }
 
     public boolean enabled() {

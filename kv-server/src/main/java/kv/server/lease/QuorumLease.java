@@ -38,10 +38,18 @@ import kv.server.Limits;
 public final class QuorumLease {
     private static final int N = Limits.REPLICAS_COUNT_MAX;
 
-    private final LeaseConfig config;
+    /** Durations, and the current holder set and its era (see {@link #adopt}). */
+    private LeaseConfig config;
+    /**
+     * The holders of the bootstrap configuration: every holder set agreed later is a subset, so
+     * any grant we gave, in any era, went to one of these.
+     */
+    private final int configuredHoldersMask;
     private final int selfIndex;
     /** Test only: the holder counts the lease unshortened, the grantor unlengthened. */
     private final boolean ignoreDriftBound;
+    /** Test only: a grantor stops waiting for a holder once it is dropped from the set. */
+    private final boolean forgetDroppedHolders;
 
     // Holder side, per grantor: expiries in our ticks; 0 means none.
     private final long[] guardExpiryTick = new long[N];
@@ -71,10 +79,17 @@ public final class QuorumLease {
     private final long forgottenGrantsExpiryTick;
 
     public QuorumLease(LeaseConfig config, int selfIndex, boolean ignoreDriftBound) {
+        this(config, selfIndex, ignoreDriftBound, false);
+    }
+
+    public QuorumLease(LeaseConfig config, int selfIndex, boolean ignoreDriftBound,
+                       boolean forgetDroppedHolders) {
         Assert.that(selfIndex >= 0 && selfIndex < N, "node index %d", selfIndex);
         this.config = config;
+        this.configuredHoldersMask = config.holdersMask();
         this.selfIndex = selfIndex;
         this.ignoreDriftBound = ignoreDriftBound;
+        this.forgetDroppedHolders = forgetDroppedHolders;
         java.util.Arrays.fill(guardSentTick, Long.MIN_VALUE / 2);
         java.util.Arrays.fill(promiseSentTick, Long.MIN_VALUE / 2);
         java.util.Arrays.fill(ackHolderTick, -1);
@@ -83,6 +98,19 @@ public final class QuorumLease {
 
     public LeaseConfig config() {
         return config;
+    }
+
+    /**
+     * Takes the holder set {@code holdersMask} of {@code era} if that era is newer than ours;
+     * true if it did. Safe in any order and at any time: a holder's reads rest only on the
+     * promises it holds, and a grantor keeps waiting for every holder it may have granted to in
+     * any era until that grant ends ({@link #waitMask}); the set only decides whom we grant to
+     * from now on, and whether we serve reads as a holder.
+     */
+    public boolean adopt(long era, int holdersMask) {
+        if (era <= config.era()) return false;
+        config = config.withHolders(era, holdersMask & configuredHoldersMask);
+        return true;
     }
 
     long holderLeaseTicks() {
@@ -252,7 +280,9 @@ public final class QuorumLease {
 
     private boolean mayHoldGrant(int holder, long nowTick, int membersMask) {
         if (holder == selfIndex || (membersMask & (1 << holder)) == 0) return false;
-        if (!config.holds(holder)) return false;
+        // Not config.holds: a holder dropped from the set keeps its grants until they end.
+        int holders = forgetDroppedHolders ? config.holdersMask() : configuredHoldersMask;
+        if ((holders & (1 << holder)) == 0) return false;
         return grantLive(holder, nowTick) || nowTick < forgottenGrantsExpiryTick;
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (messages sent, events logged, state). {@code -Dkv.rewrite=true} rewrites the expected output
  * from the actual one; review the diff before committing it.
  *
- * <p>Commands: {@code cluster N [leases]}, {@code campaign I}, {@code propose I CMD...},
+ * <p>Commands: {@code cluster N [leases] [variant=BROKEN_VARIANT]}, {@code campaign I}, {@code propose I CMD...},
  * {@code tick I [COUNT]}, {@code deliver [from=I] [to=J] [type=T] [limit=K]}, {@code drop ...}
  * (same filters), {@code stabilize}, {@code isolate I}, {@code heal I}, {@code restart I},
  * {@code status}, {@code log I}, {@code compact I} (snapshot at the applied slot, truncate the
@@ -90,9 +90,15 @@ class DataDrivenTest {
             switch (words[0]) {
                 case "cluster" -> {
                     boolean leases = words.length > 2 && words[2].equals("leases");
+                    BrokenVariant variant = BrokenVariant.NONE;
+                    for (String word : words) {
+                        if (word.startsWith("variant=")) {
+                            variant = BrokenVariant.valueOf(word.substring("variant=".length()));
+                        }
+                    }
                     // Leases: every replica holds and grants; 12-tick lease, 8-tick guard, renewed
                     // every 3 ticks, 5% drift bound (holder 11 ticks, grantor 13 + ...).
-                    cluster = new TestCluster(Integer.parseInt(words[1]), 42, BrokenVariant.NONE,
+                    cluster = new TestCluster(Integer.parseInt(words[1]), 42, variant,
                             leases ? mask -> kv.server.lease.LeaseConfig.allHolders(mask, 50_000)
                                     : null);
                     eventsSeen = 0;
@@ -390,17 +396,26 @@ class DataDrivenTest {
                 yield " slotBelow=" + m.slotBelow() + " offset=" + m.offset() + " size="
                         + m.sizeBytes();
             }
-            case LEASE_GUARD -> " era=" + ((Message.LeaseGuard) message).era();
+            case LEASE_GUARD -> {
+                Message.LeaseGuard m = (Message.LeaseGuard) message;
+                yield era(m.era(), m.holdersMask());
+            }
             case LEASE_PROMISE -> {
                 Message.LeasePromise m = (Message.LeasePromise) message;
-                yield " era=" + m.era() + " anchorTick=" + m.anchorTick() + " slotBelow="
-                        + m.slotBelow();
+                yield era(m.era(), m.holdersMask()) + " anchorTick=" + m.anchorTick()
+                        + " slotBelow=" + m.slotBelow();
             }
             case LEASE_ACK -> {
                 Message.LeaseAck m = (Message.LeaseAck) message;
-                yield " era=" + m.era() + " holderTick=" + m.holderTick() + " slotRecordedBelow="
-                        + m.slotRecordedBelow();
+                yield era(m.era(), m.holdersMask()) + " holderTick=" + m.holderTick()
+                        + " slotRecordedBelow=" + m.slotRecordedBelow();
             }
         };
+    }
+
+    /** The lease era, and the holder set when a log entry changed it (bootstrap era: all). */
+    private static String era(long era, int holdersMask) {
+        return " era=" + era + (era == kv.server.lease.LeaseConfig.BOOTSTRAP_ERA ? ""
+                : " holders=" + Integer.toBinaryString(holdersMask));
     }
 }

@@ -23,6 +23,8 @@ class MessageCodecTest {
     @Provide
     Arbitrary<Message> messages() {
         Arbitrary<Integer> node = Arbitraries.integers().between(0, 4);
+        Arbitrary<Integer> nodeMask =
+                Arbitraries.integers().between(0, (1 << Limits.REPLICAS_COUNT_MAX) - 1);
         Arbitrary<Long> number = Arbitraries.longs().between(0, 1L << 40);
         Arbitrary<byte[][]> commands = Arbitraries.bytes().array(byte[].class).ofMaxSize(20)
                 .array(byte[][].class).ofMaxSize(5);
@@ -30,24 +32,23 @@ class MessageCodecTest {
                 Arbitraries.of(ValueKind.values()), Arbitraries.integers().between(0, 127))
                 .as((slot, ballot, batch, kind, mask) -> new Entry(slot, ballot,
                         new Value(kind, kind == ValueKind.COMMANDS ? batch : new byte[0][],
-                                kind == ValueKind.CONFIG ? mask : 0)));
+                                kind == ValueKind.CONFIG || kind == ValueKind.LEASE_HOLDERS ? mask : 0)));
         Arbitrary<List<Entry>> entries = entry.list().ofMaxSize(4);
         return Arbitraries.oneOf(
                 Combinators.combine(node, node, number, number).as(Message.Prepare::new),
                 Combinators.combine(node, node, number, number, number, entries).as(Message.Promise::new),
                 Combinators.combine(node, node, number, entries, number).as(Message.Accept::new),
-                Combinators.combine(node, node, number, number, number, number,
-                        Arbitraries.integers().between(0, (1 << Limits.REPLICAS_COUNT_MAX) - 1))
+                Combinators.combine(node, node, number, number, number, number, nodeMask)
                         .as(Message.Accepted::new),
                 Combinators.combine(node, node, number, number, Arbitraries.integers().between(-1, 4))
                         .as(Message.Refuse::new),
                 Combinators.combine(node, node, number, number).as(Message.Heartbeat::new),
                 Combinators.combine(node, node, number, number, number).as(Message.HeartbeatReply::new),
                 Combinators.combine(node, node, entries).as(Message.Learn::new),
-                Combinators.combine(node, node, number).as(Message.LeaseGuard::new),
-                Combinators.combine(node, node, number, Arbitraries.longs(), number, number)
+                Combinators.combine(node, node, number, nodeMask).as(Message.LeaseGuard::new),
+                Combinators.combine(node, node, number, nodeMask, Arbitraries.longs(), number, number)
                         .as(Message.LeasePromise::new),
-                Combinators.combine(node, node, number, Arbitraries.longs(), number, number)
+                Combinators.combine(node, node, number, nodeMask, Arbitraries.longs(), number, number)
                         .as(Message.LeaseAck::new),
                 Combinators.combine(node, node, number, Arbitraries.bytes().array(byte[].class).ofMaxSize(50))
                         .as((from, to, slot, data) -> new Message.SnapshotChunk(from, to, slot, 7, 0,

@@ -23,6 +23,7 @@ final class SeedRunner {
         long corruptions;
         long snapshots;
         long localReads;
+        long holderSets;
         long ops;
         int historyOpsMax;
         long searchStepsMax;
@@ -39,12 +40,13 @@ final class SeedRunner {
         String summary(String name) {
             return String.format("sim %s: %d seeds in %.1f s on %d threads, %.1f s CPU;"
                             + " acked=%d chosenSlots=%d crashes=%d corruptReadsDetected=%d"
-                            + " snapshotsInstalled=%d localReads=%d linearizability: %d ops in"
+                            + " snapshotsInstalled=%d localReads=%d leaseHolderSetsApplied=%d"
+                            + " linearizability: %d ops in"
                             + " %d register histories (largest %d ops, longest search %d steps"
                             + " of %d allowed), %d undecided; %d writes of unknown outcome, %d"
                             + " of them seen by a read",
                     name, seedsRun, seconds, threads(), cpuSeconds, acked, chosen,
-                    crashes, corruptions, snapshots, localReads, ops,
+                    crashes, corruptions, snapshots, localReads, holderSets, ops,
                     undecided.historiesCount(), historyOpsMax, searchStepsMax,
                     kv.server.sim.checkers.RegisterHistory.SEARCH_STEPS_MAX,
                     undecided.undecidedCount(), unknownWrites, unknownWritesObserved);
@@ -58,6 +60,7 @@ final class SeedRunner {
             corruptions += result.corruptionsDetectedCount();
             snapshots += result.snapshotsInstalledCount();
             localReads += result.localReadsCount();
+            holderSets += result.leaseHolderSetsAppliedCount();
             ops += result.opsCount();
             historyOpsMax = Math.max(historyOpsMax, result.historyOpsMax());
             searchStepsMax = Math.max(searchStepsMax, result.searchStepsMax());

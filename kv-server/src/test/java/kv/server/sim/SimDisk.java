@@ -122,7 +122,7 @@ final class SimDisk {
         for (Entry entry : entries) {
             Value value = entry.value();
             out.putLong(entry.slot()).putLong(entry.ballot()).put((byte) value.kind().ordinal())
-                    .putInt(value.membersMask()).putInt(value.commands().length);
+                    .putInt(value.mask()).putInt(value.commands().length);
             for (byte[] command : value.commands()) out.putInt(command.length).put(command);
         }
         return out.array();
@@ -132,7 +132,7 @@ final class SimDisk {
         long slot = in.getLong();
         long ballot = in.getLong();
         ValueKind kind = ValueKind.values()[in.get()];
-        int members = in.getInt();
+        int mask = in.getInt();
         byte[][] commands = new byte[in.getInt()][];
         for (int i = 0; i < commands.length; i++) {
             commands[i] = new byte[in.getInt()];
@@ -140,7 +140,8 @@ final class SimDisk {
         }
         Value value = switch (kind) {
             case NOOP -> Value.NOOP;
-            case CONFIG -> Value.config(members);
+            case CONFIG -> Value.config(mask);
+            case LEASE_HOLDERS -> Value.leaseHolders(mask);
             case COMMANDS -> Value.commands(commands);
         };
         return new Entry(slot, ballot, value);

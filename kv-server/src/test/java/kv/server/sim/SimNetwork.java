@@ -50,6 +50,12 @@ final class SimNetwork {
         }
     }
 
+    /** Cuts the link from one node to another, one direction; every other link works. */
+    void cutOneWay(int from, int to) {
+        clear();
+        blocked[from][to] = true;
+    }
+
     void partitionRandomly() {
         int n = options.replicaCount();
         clear();

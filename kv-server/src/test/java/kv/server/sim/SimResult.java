@@ -1,7 +1,8 @@
 package kv.server.sim;
 
 /**
- * Outcome of one seed: the first failure (or null), the trace hash, a few counts, and how the
+ * Outcome of one seed: the first failure (or null), the trace hash, a few counts (among them
+ * lease holder sets agreed through the log and applied, summed over nodes), and how the
  * linearizability checker fared: registers checked, registers it could not decide within its
  * search budget, operations recorded, the largest history, the longest search, and the writes
  * of unknown outcome (of which a read observed some).
@@ -9,7 +10,8 @@ package kv.server.sim;
 public record SimResult(SimOptions options, String failure, long traceHash, long eventsCount,
                         long commandsAckedCount, long slotsChosenCount, long crashesCount,
                         long corruptionsDetectedCount, long snapshotsInstalledCount,
-                        long localReadsCount, int historiesCount, int undecidedCount,
+                        long localReadsCount, long leaseHolderSetsAppliedCount,
+                        int historiesCount, int undecidedCount,
                         long opsCount, int historyOpsMax, long searchStepsMax,
                         int unknownWritesCount, int unknownWritesObservedCount) {
     public long seed() {

@@ -168,6 +168,7 @@ public final class Simulator {
     private long crashesCount;
     private long corruptionsDetectedCount;
     private long snapshotsInstalledCount;
+    private long leaseHolderSetsAppliedCount;
     private boolean healed;
     private boolean clientsStopped;
     private int healedMask;
@@ -256,7 +257,7 @@ public final class Simulator {
         return new SimResult(options, failure, traceHash, eventsCount,
                 exactlyOnce.ackedCount(), agreement.chosenCount(), crashesCount,
                 corruptionsDetectedCount, snapshotsInstalledCount, localReadsCount,
-                linearizability.historiesCount(), linearizability.undecidedCount(),
+                leaseHolderSetsAppliedCount, linearizability.historiesCount(), linearizability.undecidedCount(),
                 history.opsCount(), linearizability.historyOpsMax(), linearizability.stepsMax(),
                 linearizability.unknownWritesCount(),
                 linearizability.unknownWritesObservedCount());
@@ -296,8 +297,15 @@ public final class Simulator {
         if (node.index == 0 && options.partitionProbabilityPerTick() > 0
                 && random.nextDouble() < options.partitionProbabilityPerTick()) {
             int leader = leaderIndex();
-            if (leader >= 0 && random.nextInt(4) == 0) network.isolate(leader);
-            else network.partitionRandomly();
+            if (options.profile() == SimProfile.LEASES_LEADER_LINK_CUT && leader >= 0) {
+                int other = (leader + 1 + random.nextInt(options.replicaCount() - 1))
+                        % options.replicaCount();
+                network.cutOneWay(other, leader);
+            } else if (leader >= 0 && random.nextInt(4) == 0) {
+                network.isolate(leader);
+            } else {
+                network.partitionRandomly();
+            }
             schedule(PARTITION_END, ticks(1 + random.nextInt(options.partitionTicksMax())), 0, -1);
         }
         if (options.crashProbabilityPerTick() > 0
@@ -410,6 +418,7 @@ public final class Simulator {
     private void apply(Node node, Entry entry) {
         applied.onApplied(node.index, entry);
         SimStateMachine machine = node.stateMachine;
+        if (entry.value().kind() == ValueKind.LEASE_HOLDERS) leaseHolderSetsAppliedCount++;
         if (entry.value().kind() == ValueKind.COMMANDS) {
             byte[][] commands = entry.value().commands();
             for (int i = 0; i < commands.length; i++) {
