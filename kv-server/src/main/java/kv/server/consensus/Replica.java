@@ -609,6 +609,7 @@ public final class Replica {
         persistBuffer.add(entry);
         stats.slotsProposedCount++;
         slots.setHolders(slot, selfBit);
+        if (Quorum.reached(selfBit, membersMask)) slots.setMajorityHeldTick(slot, ticksCount);
         // As an acceptor the leader too waits for its lease holders (see leaderSelfAccept).
         if (selfVoteAllowed(slot)) vote(slot, selfBit);
     }
@@ -646,7 +647,11 @@ public final class Replica {
         long end = Math.min(m.slotEnd(), slotNext);
         for (long slot = Math.max(m.slotFirst(), chosenBelow); slot < end; slot++) {
             if (!unchosenInBallot(slot)) continue;
-            slots.setHolders(slot, slots.holders(slot) | peerBit);
+            int holders = slots.holders(slot) | peerBit;
+            slots.setHolders(slot, holders);
+            if (slots.majorityHeldTick(slot) < 0 && Quorum.reached(holders, membersMask)) {
+                slots.setMajorityHeldTick(slot, ticksCount); // leases off, it would be chosen
+            }
             if (m.leaseWaitMask() == 0) vote(slot, peerBit);
         }
         if (m.leaseWaitMask() != 0) {
@@ -838,6 +843,16 @@ public final class Replica {
             }
         }
         return count;
+    }
+
+    /** The era of the lease holder set in force here; 0 without leases. */
+    public long leaseEra() {
+        return lease == null ? 0 : lease.config().era();
+    }
+
+    /** The lease holder set in force here (node index bitmask); 0 without leases. */
+    public int leaseHoldersMask() {
+        return lease == null ? 0 : lease.config().holdersMask();
     }
 
     /** The local tick count (time inside the core), as lease expiries are expressed. */
@@ -1147,7 +1162,13 @@ public final class Replica {
     private void vote(long slot, int voterBit) {
         int acks = slots.acks(slot) | voterBit;
         slots.setAcks(slot, acks);
-        if (Quorum.reached(acks, membersMask)) markChosen(slot);
+        if (!Quorum.reached(acks, membersMask)) return;
+        markChosen(slot);
+        long heldTick = slots.majorityHeldTick(slot);
+        if (heldTick >= 0 && heldTick < ticksCount) { // waited for lease holders past a tick
+            stats.slotsDelayedByLeaseCount++;
+            stats.slotsDelayedByLeaseTicksTotal += ticksCount - heldTick;
+        }
     }
 
     private void markChosen(long slot) {

@@ -14,6 +14,8 @@ final class SlotLog {
     private boolean[] chosen = new boolean[64];
     private int[] acks = new int[64];
     private int[] holders = new int[64];
+    /** Leader: our tick count when a majority first held the slot; -1 before. */
+    private long[] majorityHeldTick = new long[64];
     private long slotFirst;
     private long slotEnd;
 
@@ -50,6 +52,15 @@ final class SlotLog {
         return holds(slot) ? holders[index(slot)] : 0;
     }
 
+    long majorityHeldTick(long slot) {
+        return holds(slot) ? majorityHeldTick[index(slot)] : -1;
+    }
+
+    void setMajorityHeldTick(long slot, long tick) {
+        Assert.that(holds(slot), "slot %d outside the log", slot);
+        majorityHeldTick[index(slot)] = tick;
+    }
+
     void put(Entry entry) {
         long slot = entry.slot();
         Assert.that(slot >= slotFirst, "put slot %d below first %d", slot, slotFirst);
@@ -58,6 +69,7 @@ final class SlotLog {
         entries[i] = entry;
         acks[i] = 0;
         holders[i] = 0;
+        majorityHeldTick[i] = -1;
     }
 
     void markChosen(long slot) {
@@ -101,6 +113,7 @@ final class SlotLog {
         boolean[] newChosen = new boolean[capacity];
         int[] newAcks = new int[capacity];
         int[] newHolders = new int[capacity];
+        long[] newMajorityHeldTick = new long[capacity];
         for (long s = slotFirst; s < slotEnd; s++) {
             int from = index(s);
             int to = (int) (s & (capacity - 1));
@@ -108,11 +121,13 @@ final class SlotLog {
             newChosen[to] = chosen[from];
             newAcks[to] = acks[from];
             newHolders[to] = holders[from];
+            newMajorityHeldTick[to] = majorityHeldTick[from];
         }
         entries = newEntries;
         chosen = newChosen;
         acks = newAcks;
         holders = newHolders;
+        majorityHeldTick = newMajorityHeldTick;
     }
 
     private void clear(int i) {
@@ -120,6 +135,7 @@ final class SlotLog {
         chosen[i] = false;
         acks[i] = 0;
         holders[i] = 0;
+        majorityHeldTick[i] = -1;
     }
 
     private int index(long slot) {

@@ -179,10 +179,12 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
                 s -> s.get().lease().readsAfterWait(), "path", "local_after_wait");
         counter("kv.lease.reads", "strong reads by how they were served", status,
                 s -> s.get().lease().readsThroughLeader(), "path", "leader");
-        counter("kv.lease.writes.delayed", "acceptances held back for lease holders", status,
-                s -> s.get().lease().writesDelayed());
-        counter("kv.lease.writes.delay.seconds", "time acceptances were held back for lease holders",
+        counter("kv.lease.writes.delayed", "write batches chosen late, waiting for lease holders",
+                status, s -> s.get().lease().writesDelayed());
+        counter("kv.lease.writes.delay.seconds", "time write batches waited for lease holders",
                 status, s -> s.get().lease().writesDelayMillisTotal() / 1000.0);
+        gauge("kv.lease.era", null, status, s -> s.get().lease().era());
+        gauge("kv.lease.holders", null, status, s -> s.get().lease().holders().size());
     }
 
     private <T> void counter(String name, String description, T source,

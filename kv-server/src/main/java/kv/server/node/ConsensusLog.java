@@ -476,11 +476,16 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
     private LeaseStatus leaseStatus() {
         long tickMillis = TimeUnit.NANOSECONDS.toMillis(tickNanos);
         long validTicks = Math.max(0, replica.leaseValidUntil() - replica.ticksCount());
-        return new LeaseStatus(leasesEnabled, Math.min(validTicks, Long.MAX_VALUE / 1_000_000) * tickMillis,
+        java.util.List<Integer> holders = new java.util.ArrayList<>();
+        for (int i = 0; i < nodeIdByIndex.length; i++) {
+            if ((replica.leaseHoldersMask() & (1 << i)) != 0) holders.add(nodeIdByIndex[i]);
+        }
+        return new LeaseStatus(leasesEnabled, replica.leaseEra(), holders,
+                Math.min(validTicks, Long.MAX_VALUE / 1_000_000) * tickMillis,
                 replica.leaseGrantsHeldCount(), replica.leaseGrantsGivenCount(),
                 leaseReads.servedAtOnce.sum(), leaseReads.servedAfterWait.sum(),
-                leaseReads.sentThroughLeader.sum(), replica.stats().acceptedDeferredCount,
-                replica.stats().acceptedDeferredTicksTotal * tickMillis);
+                leaseReads.sentThroughLeader.sum(), replica.stats().slotsDelayedByLeaseCount,
+                replica.stats().slotsDelayedByLeaseTicksTotal * tickMillis);
     }
 
     private String peerLag() {

@@ -56,6 +56,27 @@ class LeaseIT {
         return Long.parseLong(m.group(1));
     }
 
+    /** INFO replication's synod_lease_holders as a list of node ids. */
+    private static List<Integer> leaseHolders(ServerProcess node) throws IOException {
+        String info = (String) call(node, "INFO", "replication");
+        Matcher m = Pattern.compile("synod_lease_holders:([0-9,]*)").matcher(info);
+        if (!m.find()) throw new AssertionError("synod_lease_holders missing: " + info);
+        List<Integer> ids = new ArrayList<>();
+        for (String id : m.group(1).split(",")) if (!id.isEmpty()) ids.add(Integer.parseInt(id));
+        return ids;
+    }
+
+    private static void awaitHolder(ServerProcess leader, int holder, boolean held) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (leaseHolders(leader).contains(holder) != held) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("node " + holder + (held ? " not taken back" : " not dropped")
+                        + " as a lease holder within " + DEADLINE + ": holders " + leaseHolders(leader));
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private int awaitLeader() throws Exception {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
@@ -112,6 +133,7 @@ class LeaseIT {
         List<String> others = new ArrayList<>();
         for (int id = 1; id <= 3; id++) if (id != holder) others.add("127.0.0." + (10 + id));
         try (Firewall firewall = new Firewall()) {
+            long eraBefore = infoField(cluster.node(leader), "synod_lease_era");
             firewall.isolate("127.0.0." + (10 + holder), others);
             long start = System.nanoTime();
             assertThat(call(cluster.node(leader), "SET", "k", "during")).isEqualTo("OK");
@@ -128,11 +150,17 @@ class LeaseIT {
                 assertThat(call(cluster.node(leader), "SET", "k", "during")).isEqualTo("OK");
             }
             System.out.println("LeaseIT: 20 later writes took " + (System.nanoTime() - laterStart) / 1_000_000 + " ms");
+            // Silent for two leases: the leader drops it from the holder set through the log.
+            awaitHolder(cluster.node(leader), holder, false);
+            assertThat(infoField(cluster.node(leader), "synod_lease_era")).isGreaterThan(eraBefore);
             firewall.heal();
             assertThat(callUntilOk(cluster.node(holder), "GET", "k")).isEqualTo("during");
         }
+        // Back: the leader takes it into the holder set again, and it reads locally again.
+        awaitHolder(cluster.node(leader), holder, true);
         awaitLease(cluster.node(holder));
         assertThat(call(cluster.node(holder), "GET", "k")).isEqualTo("during");
+        assertThat(leaseHolders(cluster.node(holder))).containsExactly(1, 2, 3);
     }
 
     @Test
