@@ -47,11 +47,13 @@ public sealed interface Message {
     /**
      * Phase 2b for slots [slotFirst, slotEnd), and the acceptor's chosen prefix. With quorum
      * leases, {@code leaseWaitMask} names the lease holders that must hold the slots in this
-     * ballot before this acceptance counts toward the write quorum (0: it counts at once);
-     * either way it tells the leader that the acceptor holds them.
+     * ballot before this acceptance counts toward the write quorum (0: it counts at once), and
+     * {@code waitIncarnations} the incarnation of each (in node order) that the acceptor granted
+     * to: a holder holds the slots if it accepted them durably, or sent a {@link Held} from that
+     * incarnation. Either way the message tells the leader that the acceptor holds them.
      */
     record Accepted(int from, int to, long ballot, long slotFirst, long slotEnd, long chosenBelow,
-                    int leaseWaitMask) implements Message {
+                    int leaseWaitMask, long[] waitIncarnations) implements Message {
         public MessageType type() {
             return MessageType.ACCEPTED;
         }
@@ -98,6 +100,21 @@ public sealed interface Message {
                          int sizeBytes, byte[] data) implements Message {
         public MessageType type() {
             return MessageType.SNAPSHOT_CHUNK;
+        }
+    }
+
+    /**
+     * Quorum lease: a holder has slots [slotFirst, slotEnd) of {@code ballot} in memory, not yet
+     * durably, and treats their keys as written (its local reads of them wait until it applied
+     * them). Sent before the fsync, so a write need not wait for every holder's disk, only for a
+     * majority's. A restart voids every grant the holder had, so the slots need not survive it;
+     * {@code incarnation} keeps a late Held of an earlier incarnation from counting for grants
+     * given to a later one.
+     */
+    record Held(int from, int to, long ballot, long slotFirst, long slotEnd, long incarnation)
+            implements Message {
+        public MessageType type() {
+            return MessageType.HELD;
         }
     }
 

@@ -51,6 +51,7 @@ public final class MessageCodec {
                 Message.Accepted m = (Message.Accepted) message;
                 out.putLong(m.ballot()).putLong(m.slotFirst()).putLong(m.slotEnd())
                         .putLong(m.chosenBelow()).putInt(m.leaseWaitMask());
+                for (long incarnation : m.waitIncarnations()) out.putLong(incarnation);
             }
             case REFUSE -> {
                 Message.Refuse m = (Message.Refuse) message;
@@ -69,6 +70,11 @@ public final class MessageCodec {
                 Message.SnapshotChunk m = (Message.SnapshotChunk) message;
                 out.putLong(m.slotBelow()).putInt(m.membersMask()).putInt(m.offset())
                         .putInt(m.sizeBytes()).putInt(m.data().length).put(m.data());
+            }
+            case HELD -> {
+                Message.Held m = (Message.Held) message;
+                out.putLong(m.ballot()).putLong(m.slotFirst()).putLong(m.slotEnd())
+                        .putLong(m.incarnation());
             }
             case LEASE_GUARD -> {
                 Message.LeaseGuard m = (Message.LeaseGuard) message;
@@ -93,7 +99,8 @@ public final class MessageCodec {
             case PREPARE -> 16;
             case PROMISE -> 24 + entriesSize(((Message.Promise) message).entries());
             case ACCEPT -> 16 + entriesSize(((Message.Accept) message).entries());
-            case ACCEPTED -> 36;
+            case ACCEPTED -> 36 + 8 * ((Message.Accepted) message).waitIncarnations().length;
+            case HELD -> 32;
             case REFUSE -> 20;
             case HEARTBEAT -> 16;
             case HEARTBEAT_REPLY -> 24;
@@ -116,8 +123,9 @@ public final class MessageCodec {
                 case PROMISE -> new Message.Promise(from, to, in.getLong(), in.getLong(), in.getLong(),
                         getEntries(in));
                 case ACCEPT -> new Message.Accept(from, to, in.getLong(), null, in.getLong());
-                case ACCEPTED -> new Message.Accepted(from, to, in.getLong(), in.getLong(), in.getLong(),
-                        in.getLong(), getNodeMask(in));
+                case ACCEPTED -> decodeAccepted(from, to, in);
+                case HELD -> new Message.Held(from, to, in.getLong(), in.getLong(), in.getLong(),
+                        in.getLong());
                 case REFUSE -> new Message.Refuse(from, to, in.getLong(), in.getLong(), in.getInt());
                 case HEARTBEAT -> new Message.Heartbeat(from, to, in.getLong(), in.getLong());
                 case HEARTBEAT_REPLY -> new Message.HeartbeatReply(from, to, in.getLong(), in.getLong(),
@@ -190,6 +198,18 @@ public final class MessageCodec {
         List<Entry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) entries.add(getEntry(in));
         return entries;
+    }
+
+    private static Message decodeAccepted(int from, int to, ByteBuffer in) {
+        long ballot = in.getLong();
+        long slotFirst = in.getLong();
+        long slotEnd = in.getLong();
+        long chosenBelow = in.getLong();
+        int waitMask = getNodeMask(in);
+        long[] incarnations = new long[Integer.bitCount(waitMask)];
+        for (int i = 0; i < incarnations.length; i++) incarnations[i] = in.getLong();
+        return new Message.Accepted(from, to, ballot, slotFirst, slotEnd, chosenBelow, waitMask,
+                incarnations);
     }
 
     private static int getNodeMask(ByteBuffer in) {

@@ -105,6 +105,7 @@ public final class Replica {
      * our ballot: {from, slotFirst, slotEnd, waitMask} each.
      */
     private final ArrayList<long[]> conditionalVotes = new ArrayList<>();
+    private static final long[] NO_INCARNATIONS = new long[0];
 
     // Snapshot being received in chunks.
     private byte[] snapshotAssembly;
@@ -143,7 +144,9 @@ public final class Replica {
             this.lease = new QuorumLease(config.lease(), nodeIndex,
                     config.brokenVariant() == BrokenVariant.LEASE_IGNORE_DRIFT,
                     config.brokenVariant() == BrokenVariant.LEASE_DROPPED_HOLDER_NO_WAIT);
-            this.incarnation = random.nextLong();
+            long drawn = random.nextLong();
+            while (drawn == 0) drawn = random.nextLong(); // 0 means "no incarnation known"
+            this.incarnation = drawn;
         } else {
             this.lease = null;
             this.incarnation = 0;
@@ -169,6 +172,7 @@ public final class Replica {
             case LEASE_GUARD -> onLeaseGuard((Message.LeaseGuard) message);
             case LEASE_PROMISE -> onLeasePromise((Message.LeasePromise) message);
             case LEASE_ACK -> onLeaseAck((Message.LeaseAck) message);
+            case HELD -> onHeld((Message.Held) message);
         }
         if (Assert.VERIFY) checkInvariants();
     }
@@ -633,6 +637,11 @@ public final class Replica {
             persistBuffer.add(entry);
         }
         if (!lower) learnChosenFromLeader(m.ballot(), m.chosenBelow());
+        if (slotFirst < slotEnd && lease != null && lease.config().holds(nodeIndex)) {
+            // Leaves before this turn's fsync (the Accepted after it): see Message.Held.
+            send(new Message.Held(nodeIndex, m.from(), m.ballot(), slotFirst, slotEnd,
+                    incarnation));
+        }
         if (slotFirst < slotEnd) sendAccepted(m.from(), m.ballot(), slotFirst, slotEnd);
         if (lease != null) sendLeaseMessages(0);
     }
@@ -655,7 +664,8 @@ public final class Replica {
             if (m.leaseWaitMask() == 0) vote(slot, peerBit);
         }
         if (m.leaseWaitMask() != 0) {
-            addConditionalVote(m.from(), m.slotFirst(), end, m.leaseWaitMask());
+            addConditionalVote(m.from(), m.slotFirst(), end, m.leaseWaitMask(),
+                    m.waitIncarnations());
         }
         if (lease != null) {
             // Holders grew: conditional acceptances, ours included, may count now.
@@ -1053,7 +1063,7 @@ public final class Replica {
             }
         }
         send(new Message.Accepted(nodeIndex, to, acceptBallot, slotFirst, slotEnd, chosenBelow,
-                waitMask));
+                waitMask, waitIncarnations(waitMask)));
         if (waitMask == 0 || earlier != null) return;
         // Bounded: when full, the oldest is dropped; the leader's retransmission asks again.
         if (acceptedDeferred.size() == Limits.ACCEPTED_DEFERRED_COUNT_MAX) acceptedDeferred.remove(0);
@@ -1077,7 +1087,7 @@ public final class Replica {
             int waitMask = (int) deferred[5] & leaseWaitMask(slotEnd);
             if (!done && waitMask != deferred[5]) {
                 send(new Message.Accepted(nodeIndex, (int) deferred[0], deferred[1], slotFirst,
-                        slotEnd, chosenBelow, waitMask));
+                        slotEnd, chosenBelow, waitMask, waitIncarnations(waitMask)));
                 deferred[5] = waitMask;
             }
             if (done || waitMask == 0) {
@@ -1103,17 +1113,32 @@ public final class Replica {
         return true;
     }
 
-    /** Leader: remembers an acceptance that counts once its wait mask holds the slots. */
-    private void addConditionalVote(int from, long slotFirst, long slotEnd, int waitMask) {
-        for (long[] vote : conditionalVotes) {
-            if (vote[0] == from && vote[1] == slotFirst && vote[2] == slotEnd) {
-                vote[3] &= waitMask;
+    /**
+     * Leader: remembers an acceptance that counts once the holders of its wait mask hold the
+     * slots: {from, slotFirst, slotEnd, waitMask, then the incarnation of each holder by node
+     * index}. A later one from the same acceptor for the same slots replaces it.
+     */
+    private void addConditionalVote(int from, long slotFirst, long slotEnd, int waitMask,
+                                    long[] waitIncarnations) {
+        long[] vote = new long[4 + Limits.REPLICAS_COUNT_MAX];
+        vote[0] = from;
+        vote[1] = slotFirst;
+        vote[2] = slotEnd;
+        vote[3] = waitMask;
+        int k = 0;
+        for (int holder = 0; holder < Limits.REPLICAS_COUNT_MAX; holder++) {
+            if ((waitMask & (1 << holder)) != 0) vote[4 + holder] = waitIncarnations[k++];
+        }
+        for (int i = 0; i < conditionalVotes.size(); i++) {
+            long[] earlier = conditionalVotes.get(i);
+            if (earlier[0] == from && earlier[1] == slotFirst && earlier[2] == slotEnd) {
+                conditionalVotes.set(i, vote);
                 return;
             }
         }
         // Bounded: the acceptor tells us again when its mask shrinks (see sendAccepted).
         if (conditionalVotes.size() == Limits.ACCEPTED_DEFERRED_COUNT_MAX) conditionalVotes.remove(0);
-        conditionalVotes.add(new long[] {from, slotFirst, slotEnd, waitMask});
+        conditionalVotes.add(vote);
     }
 
     /** Leader: counts the conditional acceptances whose holders now hold the slots. */
@@ -1126,7 +1151,7 @@ public final class Replica {
             long end = Math.min(vote[2], slotNext);
             for (long slot = Math.max(vote[1], chosenBelow); slot < end; slot++) {
                 if (!unchosenInBallot(slot) || (slots.acks(slot) & voterBit) != 0) continue;
-                if ((waitMask & ~slots.holders(slot)) == 0) vote(slot, voterBit);
+                if (holdersHold(slot, waitMask, vote, 4)) vote(slot, voterBit);
                 else done = false;
             }
             if (done) conditionalVotes.remove(i--);
@@ -1146,7 +1171,49 @@ public final class Replica {
      * holds the slot in our ballot, or acknowledged a promise reporting it.
      */
     private boolean selfVoteAllowed(long slot) {
-        return (leaseWaitMask(slot + 1) & ~slots.holders(slot)) == 0;
+        int waitMask = leaseWaitMask(slot + 1);
+        if (waitMask == 0) return true;
+        long[] byNode = new long[Limits.REPLICAS_COUNT_MAX];
+        long[] incarnations = waitIncarnations(waitMask);
+        int k = 0;
+        for (int holder = 0; holder < Limits.REPLICAS_COUNT_MAX; holder++) {
+            if ((waitMask & (1 << holder)) != 0) byNode[holder] = incarnations[k++];
+        }
+        return holdersHold(slot, waitMask, byNode, 0);
+    }
+
+    /**
+     * Leader: every holder in {@code waitMask} holds {@code slot} of our ballot: it accepted it
+     * durably, or sent a Held for it from the incarnation {@code incarnations[offset + node]}
+     * (the one the waiting grantor granted to; 0, unknown, never matches).
+     */
+    private boolean holdersHold(long slot, int waitMask, long[] incarnations, int offset) {
+        int missing = waitMask & ~slots.holders(slot);
+        for (int holder = 0; missing != 0 && holder < Limits.REPLICAS_COUNT_MAX; holder++) {
+            int bit = 1 << holder;
+            if ((missing & bit) == 0) continue;
+            long held = slots.heldIncarnation(slot, holder);
+            if (held == 0 || held != incarnations[offset + holder]) return false;
+            missing &= ~bit;
+        }
+        return missing == 0;
+    }
+
+    /** The incarnations of the holders in {@code waitMask} as our grants know them. */
+    private long[] waitIncarnations(int waitMask) {
+        return waitMask == 0 || lease == null ? NO_INCARNATIONS : lease.waitIncarnations(waitMask);
+    }
+
+    /** Leader: a holder has slots of our ballot in memory (see Message.Held). */
+    private void onHeld(Message.Held m) {
+        if (role != Role.LEADER || m.ballot() != ballot || lease == null) return;
+        long end = Math.min(m.slotEnd(), slotNext);
+        for (long slot = Math.max(m.slotFirst(), chosenBelow); slot < end; slot++) {
+            if (unchosenInBallot(slot)) slots.setHeldIncarnation(slot, m.from(), m.incarnation());
+        }
+        countConditionalVotes();
+        leaderSelfAccept();
+        advanceChosen();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -10,10 +10,16 @@ import kv.server.Assert;
  * the entry, see {@code QuorumLease#waitMask}). Holes are null entries.
  */
 final class SlotLog {
+    private static final int N = kv.server.Limits.REPLICAS_COUNT_MAX;
     private Entry[] entries = new Entry[64];
     private boolean[] chosen = new boolean[64];
     private int[] acks = new int[64];
     private int[] holders = new int[64];
+    /**
+     * Leader: per slot and node, the incarnation of the latest Held (in memory, not durable)
+     * from that node for the slot in our ballot; 0 if none.
+     */
+    private long[] heldIncarnations = new long[64 * N];
     /** Leader: our tick count when a majority first held the slot; -1 before. */
     private long[] majorityHeldTick = new long[64];
     private long slotFirst;
@@ -52,6 +58,15 @@ final class SlotLog {
         return holds(slot) ? holders[index(slot)] : 0;
     }
 
+    long heldIncarnation(long slot, int node) {
+        return holds(slot) ? heldIncarnations[index(slot) * N + node] : 0;
+    }
+
+    void setHeldIncarnation(long slot, int node, long incarnation) {
+        Assert.that(holds(slot), "slot %d outside the log", slot);
+        heldIncarnations[index(slot) * N + node] = incarnation;
+    }
+
     long majorityHeldTick(long slot) {
         return holds(slot) ? majorityHeldTick[index(slot)] : -1;
     }
@@ -70,6 +85,7 @@ final class SlotLog {
         acks[i] = 0;
         holders[i] = 0;
         majorityHeldTick[i] = -1;
+        java.util.Arrays.fill(heldIncarnations, i * N, i * N + N, 0L);
     }
 
     void markChosen(long slot) {
@@ -114,6 +130,7 @@ final class SlotLog {
         int[] newAcks = new int[capacity];
         int[] newHolders = new int[capacity];
         long[] newMajorityHeldTick = new long[capacity];
+        long[] newHeldIncarnations = new long[capacity * N];
         for (long s = slotFirst; s < slotEnd; s++) {
             int from = index(s);
             int to = (int) (s & (capacity - 1));
@@ -122,12 +139,14 @@ final class SlotLog {
             newAcks[to] = acks[from];
             newHolders[to] = holders[from];
             newMajorityHeldTick[to] = majorityHeldTick[from];
+            System.arraycopy(heldIncarnations, from * N, newHeldIncarnations, to * N, N);
         }
         entries = newEntries;
         chosen = newChosen;
         acks = newAcks;
         holders = newHolders;
         majorityHeldTick = newMajorityHeldTick;
+        heldIncarnations = newHeldIncarnations;
     }
 
     private void clear(int i) {
@@ -136,6 +155,7 @@ final class SlotLog {
         acks[i] = 0;
         holders[i] = 0;
         majorityHeldTick[i] = -1;
+        java.util.Arrays.fill(heldIncarnations, i * N, i * N + N, 0L);
     }
 
     private int index(long slot) {

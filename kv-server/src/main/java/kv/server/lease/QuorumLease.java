@@ -278,6 +278,19 @@ public final class QuorumLease {
         return mask;
     }
 
+    /**
+     * The incarnation of each holder in {@code waitMask} (node order) as our latest
+     * acknowledgement from it says; 0 when none came (a grant from before our restart).
+     */
+    public long[] waitIncarnations(int waitMask) {
+        long[] incarnations = new long[Integer.bitCount(waitMask)];
+        int k = 0;
+        for (int holder = 0; holder < N; holder++) {
+            if ((waitMask & (1 << holder)) != 0) incarnations[k++] = ackIncarnation[holder];
+        }
+        return incarnations;
+    }
+
     private boolean mayHoldGrant(int holder, long nowTick, int membersMask) {
         if (holder == selfIndex || (membersMask & (1 << holder)) == 0) return false;
         // Not config.holds: a holder dropped from the set keeps its grants until they end.

@@ -400,7 +400,13 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
                 snapshot.data().length, snapshot.slotBelow());
     }
 
-    /** Sends the Ready's messages that may leave before the fsync ({@code early}) or the rest. */
+    /**
+     * Sends the Ready's messages that may leave before the fsync ({@code early}; which types:
+     * MessageType#mayLeaveBeforeFsync) or the rest. An Accepted also leaves early when none of
+     * its slots is in this Ready's writes: its acceptance is durable since an earlier turn (an
+     * acceptance re-sent because fewer lease holders remain to wait for), so making it wait for
+     * this turn's fsync only adds latency.
+     */
     private void sendMessages(Ready ready, boolean early) {
         boolean any = false;
         long persistFirst = Long.MAX_VALUE;
@@ -410,7 +416,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
             persistLast = Math.max(persistLast, entry.slot());
         }
         for (Message message : ready.messagesToSend()) {
-            boolean mayLeaveEarly = mayLeaveBeforeFsync(message.type())
+            boolean mayLeaveEarly = message.type().mayLeaveBeforeFsync()
                     || (message instanceof Message.Accepted accepted
                             && (accepted.slotEnd() <= persistFirst || accepted.slotFirst() > persistLast));
             if (mayLeaveEarly != early) continue;
@@ -419,23 +425,6 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
             any = true;
         }
         if (any) transport.flush();
-    }
-
-    /**
-     * An Accepted may also leave early when none of its slots is in this Ready's writes: its
-     * acceptance is durable since an earlier turn (an acceptance re-sent because fewer lease
-     * holders remain to wait for), so making it wait for this turn's fsync only adds latency.
-     *
-     * <p>A leader's outbound replication, and lease messages: nothing an acceptor vouches for with
-     * its disk. Lease state lives in memory on purpose (a restarted node starts without grants
-     * and gates its acceptances for one lease, QuorumLease), so grants and acknowledgements
-     * need not wait for the fsync; this takes one fsync off the path of every leased write.
-     */
-    private static boolean mayLeaveBeforeFsync(MessageType type) {
-        return switch (type) {
-            case ACCEPT, HEARTBEAT, LEARN, SNAPSHOT_CHUNK, LEASE_GUARD, LEASE_PROMISE, LEASE_ACK -> true;
-            case PREPARE, PROMISE, ACCEPTED, REFUSE, HEARTBEAT_REPLY -> false;
-        };
     }
 
     /** Applies one chosen slot and answers the commands that originated here. */

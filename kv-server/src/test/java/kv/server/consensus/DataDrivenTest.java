@@ -396,6 +396,11 @@ class DataDrivenTest {
                 yield " slotBelow=" + m.slotBelow() + " offset=" + m.offset() + " size="
                         + m.sizeBytes();
             }
+            case HELD -> {
+                Message.Held m = (Message.Held) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " slots=[" + m.slotFirst() + ","
+                        + m.slotEnd() + ")";
+            }
             case LEASE_GUARD -> {
                 Message.LeaseGuard m = (Message.LeaseGuard) message;
                 yield era(m.era(), m.holdersMask());

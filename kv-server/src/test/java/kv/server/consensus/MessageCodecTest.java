@@ -38,8 +38,14 @@ class MessageCodecTest {
                 Combinators.combine(node, node, number, number).as(Message.Prepare::new),
                 Combinators.combine(node, node, number, number, number, entries).as(Message.Promise::new),
                 Combinators.combine(node, node, number, entries, number).as(Message.Accept::new),
-                Combinators.combine(node, node, number, number, number, number, nodeMask)
-                        .as(Message.Accepted::new),
+                Combinators.combine(node, node, number, number, number, number, nodeMask,
+                        Arbitraries.longs())
+                        .as((from, to, ballot, first, end, chosen, mask, seed) ->
+                                new Message.Accepted(from, to, ballot, first, end, chosen, mask,
+                                        new java.util.Random(seed).longs(Integer.bitCount(mask))
+                                                .toArray())),
+                Combinators.combine(node, node, number, number, number, Arbitraries.longs())
+                        .as(Message.Held::new),
                 Combinators.combine(node, node, number, number, Arbitraries.integers().between(-1, 4))
                         .as(Message.Refuse::new),
                 Combinators.combine(node, node, number, number).as(Message.Heartbeat::new),

@@ -343,6 +343,11 @@ public final class Simulator {
             Ready ready = node.replica.ready();
             // Before anything of this turn leaves, as the node loop does (LeaseReads).
             for (Entry entry : ready.entriesToPersist()) node.pendingKeys.onAccepted(entry);
+            // As the node loop: what may leave before the fsync leaves now, so a crash before
+            // the sync can follow it (a Held vouches for memory only).
+            for (Message message : ready.messagesToSend()) {
+                if (message.type().mayLeaveBeforeFsync()) send(message, 0);
+            }
             if (ready.mustPersist()) {
                 node.disk.write(ready);
                 if (!healed && options.crashBeforeSyncProbability() > 0
@@ -364,7 +369,9 @@ public final class Simulator {
             }
             long fsyncMicros = ready.mustPersist() && options.diskLatencyMicrosMax() > 0
                     ? random.nextLong(options.diskLatencyMicrosMax()) : 0;
-            for (Message message : ready.messagesToSend()) send(message, fsyncMicros);
+            for (Message message : ready.messagesToSend()) {
+                if (!message.type().mayLeaveBeforeFsync()) send(message, fsyncMicros);
+            }
             if (!healed && !ready.messagesToSend().isEmpty()
                     && random.nextDouble() < crashAfterSendProbability(ready)) {
                 crash(node, true); // sent, but the state machine never saw this turn's entries
