@@ -13,7 +13,8 @@
 # (cluster.peer-delay-millis) and the read run uses one worker against a follower, to show
 # what a read costs at a non-leader holder in a wide-area deployment; etcd and Redis are
 # skipped then. SYNOD_FSYNC=never (default always) separates the cost of waiting for every
-# holder's fsync (the three nodes share one disk here) from the rest. Installs etcd-server, redis-server and redis-tools with apt-get if missing.
+# holder's fsync (the three nodes share one disk here) from the rest; SYNOD_ONLY=1 skips
+# etcd and Redis (leases on vs off alone, for repeated A/B runs). Installs etcd-server, redis-server and redis-tools with apt-get if missing.
 # Every process started here is stopped by PID at exit; data lives in a fresh temporary dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +101,7 @@ synod_run() { # leases(true|false) label
 synod_run true synod-leases-on
 synod_run false synod-leases-off
 
-if [ "$PEER_DELAY_MILLIS" = 0 ]; then
+if [ "$PEER_DELAY_MILLIS" = 0 ] && [ -z "${SYNOD_ONLY:-}" ]; then
   # --- etcd 3.4, 3 members --------------------------------------------------------------
   start_etcd_cluster
   ALL=$(printf "%s:$ETCD_CLIENT_PORT," "${ETCD_HOSTS[@]}"); ALL=${ALL%,}
@@ -122,7 +123,7 @@ if [ "$PEER_DELAY_MILLIS" = 0 ]; then
 fi
 
 echo
-echo "Strong reads, $(date -u +%F), $(nproc) cores, Synod $(git rev-parse --short HEAD)$( [ "$PEER_DELAY_MILLIS" = 0 ] && echo ", etcd $ETCD_VERSION"):"
+echo "Strong reads, $(date -u +%F), $(nproc) cores, Synod $(git rev-parse --short HEAD)$( [ -n "${ETCD_VERSION:-}" ] && echo ", etcd $ETCD_VERSION"):"
 echo "$( [ "$PEER_DELAY_MILLIS" = 0 ] && echo "$THREADS workers spread over the nodes" || echo "1 worker at a follower, ${PEER_DELAY_MILLIS} ms one-way peer delay"), $KEYS keys, ${DURATION}s measured after ${WARMUP}s warm-up."
 echo
 java -cp "$BENCH_JAR" kv.bench.load.PutLoadMain --table < "$WORK/reads"

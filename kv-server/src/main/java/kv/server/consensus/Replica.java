@@ -106,6 +106,8 @@ public final class Replica {
      */
     private final ArrayList<long[]> conditionalVotes = new ArrayList<>();
     private static final long[] NO_INCARNATIONS = new long[0];
+    /** Scratch: our grants' holder incarnations by node, refreshed before each use. */
+    private final long[] selfWaitIncarnations = new long[Limits.REPLICAS_COUNT_MAX];
 
     // Snapshot being received in chunks.
     private byte[] snapshotAssembly;
@@ -1160,9 +1162,17 @@ public final class Replica {
 
     /** Leader: counts our own acceptance of the slots our lease holders now hold. */
     private void leaderSelfAccept() {
+        boolean incarnationsRead = false;
         for (long slot = chosenBelow; slot < slotNext; slot++) {
             if (!unchosenInBallot(slot) || (slots.acks(slot) & selfBit) != 0) continue;
-            if (selfVoteAllowed(slot)) vote(slot, selfBit);
+            int waitMask = leaseWaitMask(slot + 1);
+            if (waitMask != 0 && !incarnationsRead) {
+                lease.incarnationsByNode(selfWaitIncarnations);
+                incarnationsRead = true;
+            }
+            if (waitMask == 0 || holdersHold(slot, waitMask, selfWaitIncarnations, 0)) {
+                vote(slot, selfBit);
+            }
         }
     }
 
@@ -1173,13 +1183,8 @@ public final class Replica {
     private boolean selfVoteAllowed(long slot) {
         int waitMask = leaseWaitMask(slot + 1);
         if (waitMask == 0) return true;
-        long[] byNode = new long[Limits.REPLICAS_COUNT_MAX];
-        long[] incarnations = waitIncarnations(waitMask);
-        int k = 0;
-        for (int holder = 0; holder < Limits.REPLICAS_COUNT_MAX; holder++) {
-            if ((waitMask & (1 << holder)) != 0) byNode[holder] = incarnations[k++];
-        }
-        return holdersHold(slot, waitMask, byNode, 0);
+        lease.incarnationsByNode(selfWaitIncarnations);
+        return holdersHold(slot, waitMask, selfWaitIncarnations, 0);
     }
 
     /**

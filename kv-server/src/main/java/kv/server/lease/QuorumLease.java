@@ -291,6 +291,11 @@ public final class QuorumLease {
         return incarnations;
     }
 
+    /** Writes each holder's incarnation from its latest acknowledgement (0: none) into {@code out}. */
+    public void incarnationsByNode(long[] out) {
+        System.arraycopy(ackIncarnation, 0, out, 0, N);
+    }
+
     private boolean mayHoldGrant(int holder, long nowTick, int membersMask) {
         if (holder == selfIndex || (membersMask & (1 << holder)) == 0) return false;
         // Not config.holds: a holder dropped from the set keeps its grants until they end.
