@@ -23,8 +23,9 @@ import kv.server.Limits;
  * A holder's lease is valid until the floor(N/2)-th largest promise expiry among the other
  * members (with itself, a majority). A grantor's acceptance of a slot counts toward the write
  * quorum only once every holder it may still hold a grant for holds that slot in the same
- * ballot (the leader sees the holders' own acceptances), has acknowledged a promise reporting
- * it, or its grant expired ({@link #waitMask}); so a write quorum and a holder's lease quorum
+ * ballot (the leader sees the holders' own acceptances, or their Held messages, sent before
+ * their fsync, from the incarnation the grantor granted to), has acknowledged a promise
+ * reporting it, or its grant expired ({@link #waitMask}); so a write quorum and a holder's lease quorum
  * always share a node that makes the holder wait for the write. In the common case every
  * holder accepts at once and a write costs no lease message at all.
  *
