@@ -28,9 +28,22 @@ public final class SessionRecords {
     private static final byte[] RESULT_DROPPED = {};
 
     private final StateOverlay state;
+    /**
+     * The session record {@link #check} read last, for the {@link #record} or
+     * {@link #firstResult} that follows it for the same client: the command applied in between
+     * writes only keyspace records, never session ones, so the second state read is saved.
+     */
+    private long lastCheckedClientId;
+    private byte[] lastCheckedRecord;
+    private boolean lastCheckedValid;
 
     public SessionRecords(StateOverlay state) {
         this.state = state;
+    }
+
+    private byte[] sessionRecord(long clientId) {
+        if (lastCheckedValid && lastCheckedClientId == clientId) return lastCheckedRecord;
+        return state.get(sessionKey(clientId));
     }
 
     private static byte[] sessionKey(long clientId) {
@@ -50,6 +63,9 @@ public final class SessionRecords {
 
     public SessionCheck check(long clientId, long sequence) {
         byte[] record = state.get(sessionKey(clientId));
+        lastCheckedClientId = clientId;
+        lastCheckedRecord = record;
+        lastCheckedValid = true;
         if (record == null) return sequence == 1 ? SessionCheck.NEW : SessionCheck.EXPIRED;
         long last = Bytes.getLong(record, 0);
         if (sequence == last) return SessionCheck.DUPLICATE;
@@ -58,7 +74,7 @@ public final class SessionRecords {
 
     /** The reply to a DUPLICATE: the first result, or a note if it was too large to keep. */
     public Reply firstResult(long clientId) {
-        byte[] record = state.get(sessionKey(clientId));
+        byte[] record = sessionRecord(clientId);
         if (record.length == 16) {
             return Reply.error("ERR this command was already applied; its result was larger than "
                     + Limits.SESSION_RESULT_SIZE_BYTES_MAX + " bytes and is not kept: read it back");
@@ -71,7 +87,8 @@ public final class SessionRecords {
     /** Records a NEW command's result, applied at {@code slot}. */
     public void record(long clientId, long sequence, Reply result, long slot) {
         byte[] key = sessionKey(clientId);
-        byte[] previous = state.get(key);
+        byte[] previous = sessionRecord(clientId);
+        lastCheckedValid = false; // this call writes session records
         if (previous == null) {
             if (count() >= Limits.SESSIONS_COUNT_MAX) expireOldest(Long.MAX_VALUE, 1);
             setCount(count() + 1);
@@ -96,6 +113,7 @@ public final class SessionRecords {
     }
 
     private void expireOldest(long lastUseBelow, int countMax) {
+        lastCheckedValid = false; // deletes session records
         byte[] from = {BY_LAST_USE};
         byte[] to = lastUseBelow == Long.MAX_VALUE ? new byte[] {(byte) (BY_LAST_USE + 1)}
                 : lastUseKey(lastUseBelow, 0);
