@@ -3,7 +3,7 @@
 # (storage.fsync: always; keyspace 0 strong, 2 eventual at ONE). On a 2-core machine shared by
 # three nodes and the client, CPU per operation decides throughput and is far less noisy than it.
 #
-#   scripts/bench-cpu.sh REQUESTS TEST...        e.g. scripts/bench-cpu.sh 100000 set:2:set get:2:get
+#   scripts/bench-cpu.sh REQUESTS TEST...   e.g. scripts/bench-cpu.sh 100000 set:2:set get:2:get
 #   TEST = label:keyspace:redis-benchmark test; each runs
 #   redis-benchmark -p 7801 --dbnum K -t T -c 64 -n REQUESTS -r 100000 -d 100 -q against node 1.
 #

@@ -79,7 +79,7 @@ final class EventualStore {
 
     /**
      * The writes of this turn, to persist in one atomic batch; then call {@link #startTurn}. In
-     * key order, one per key ({@link StateOverlay#sortedWrites}): cheaper memtable inserts.
+     * key order, one per key ({@link StateOverlay#sortedWrites}), for RocksDB's memtable.
      */
     StateWrites stateWrites() {
         return state.sortedWrites();

@@ -21,7 +21,8 @@ import kv.server.statemachine.StateWrites;
  * older than RocksDB's once the writer moved on: while RocksDB is ahead, the key is either
  * cached with the older record (the writer has not answered anyone yet) or not cached at all.
  * Deletes, empty records and records over
- * {@link Limits#EVENTUAL_RECORD_CACHE_RECORD_SIZE_BYTES_MAX} remove the key. Only the single writer mutates, so the size accounting needs no atomics; when over
+ * {@link Limits#EVENTUAL_RECORD_CACHE_RECORD_SIZE_BYTES_MAX} remove the key. Only the single
+ * writer mutates, so the size accounting needs no atomics; when over
  * {@link Limits#EVENTUAL_RECORD_CACHE_SIZE_BYTES_MAX} it drops entries in the map's own order
  * (hash order: about random), which is always safe, since a miss reads RocksDB.
  */
