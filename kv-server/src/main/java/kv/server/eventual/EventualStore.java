@@ -77,13 +77,16 @@ final class EventualStore {
 
     // Turns.
 
-    /** The writes of this turn, to persist in one atomic batch; then call {@link #startTurn}. */
+    /**
+     * The writes of this turn, to persist in one atomic batch; then call {@link #startTurn}. In
+     * key order, one per key ({@link StateOverlay#sortedWrites}), for RocksDB's memtable.
+     */
     StateWrites stateWrites() {
-        return state.writes();
+        return state.sortedWrites();
     }
 
     StateWrites metadataWrites() {
-        return metadata.writes();
+        return metadata.sortedWrites();
     }
 
     void endTurn() {

@@ -47,6 +47,32 @@ class StateOverlayTest {
         assertSameContents(base, model);
     }
 
+    @Property(tries = 300)
+    void sortedWritesProduceTheSameState(@ForAll("ops") List<Op> baseOps,
+                                         @ForAll("ops") List<Op> batchOps) {
+        MemoryState base = new MemoryState();
+        TreeMap<byte[], byte[]> model = new TreeMap<>(Bytes.ORDER);
+        StateOverlay seed = new StateOverlay(base);
+        for (Op op : baseOps) applyTo(seed, model, op);
+        base.write(seed.sortedWrites());
+        assertSameContents(base, model);
+
+        StateOverlay overlay = new StateOverlay(base);
+        for (Op op : batchOps) applyTo(overlay, model, op);
+        StateWrites sorted = overlay.sortedWrites();
+        base.write(sorted);
+        assertSameContents(base, model);
+        List<byte[]> pointKeys = new ArrayList<>();
+        for (StateWrites.Op op : sorted.ops()) {
+            if (op.rangeEnd() == null) pointKeys.add(op.key());
+            else assertThat(pointKeys).as("range deletes come first").isEmpty();
+        }
+        for (int i = 1; i < pointKeys.size(); i++) {
+            assertThat(Bytes.ORDER.compare(pointKeys.get(i - 1), pointKeys.get(i)))
+                    .as("one write per key, in key order").isNegative();
+        }
+    }
+
     private static void applyTo(StateOverlay overlay, TreeMap<byte[], byte[]> model, Op op) {
         byte[] key = {op.key()};
         if (op.kind() < 6) {

@@ -1,5 +1,6 @@
 package kv.server.storage.rocksdb;
 
+import kv.server.Limits;
 import kv.server.statemachine.StateCursor;
 import kv.server.statemachine.StateReader;
 import kv.server.statemachine.StateWrites;
@@ -29,14 +30,22 @@ public final class RocksEventualStore {
     private final StateReader stateReader;
     private final StateReader metadataReader;
     private final StateReader stateCachedOnly;
+    /**
+     * Recently written records of the state family: GET@ONE on an event loop skips the memtable
+     * search. Not for the eventual family: its records churn (a log entry is put and deleted
+     * per write): caching it cost ~4 us of G1 remembered-set refinement per SET per node, and
+     * caching only the version records 1-3 us, while the drivers' CPU did not drop (measured).
+     */
+    private final RecordCache stateCache =
+            new RecordCache(Limits.EVENTUAL_RECORD_CACHE_SIZE_BYTES_MAX);
 
     public RocksEventualStore(RocksStorage storage) {
         this.db = storage.db();
         this.state = storage.family(RocksStorage.CF_STATE);
         this.eventual = storage.family(RocksStorage.CF_EVENTUAL);
-        this.stateReader = new FamilyReader(db, state, null);
+        this.stateReader = stateCache.over(new FamilyReader(db, state, null));
         this.metadataReader = new FamilyReader(db, eventual, null);
-        this.stateCachedOnly = new CachedOnlyReader(db, state);
+        this.stateCachedOnly = stateCache.over(new CachedOnlyReader(db, state));
     }
 
     /** Reads the state column family: the eventual keys' records. */
@@ -59,7 +68,9 @@ public final class RocksEventualStore {
 
     /**
      * Writes one turn atomically; {@code sync}: fsync the write-ahead log before returning
-     * (with it every earlier unsynced write). A failure halts.
+     * (with it every earlier unsynced write). A failure halts. The record cache follows once
+     * RocksDB holds the batch, before the caller acknowledges anything in it. Only one thread
+     * (the eventual driver) writes.
      */
     public void write(StateWrites stateWrites, StateWrites metadataWrites, boolean sync) {
         if (stateWrites.isEmpty() && metadataWrites.isEmpty()) return;
@@ -71,6 +82,7 @@ public final class RocksEventualStore {
             throw new StorageFailure("eventual write failed: " + e.getMessage() + "; the node "
                     + "stops rather than acknowledge a write that may not be durable", e);
         }
+        stateCache.apply(stateWrites);
     }
 
     /** Syncs the write-ahead log: earlier unsynced writes become durable. A failure halts. */
