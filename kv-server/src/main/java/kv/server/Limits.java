@@ -119,6 +119,18 @@ public final class Limits {
      * do not wait long to catch up.
      */
     public static final int LEASE_HOLDER_REJOIN_LAG_SLOTS_MAX = 64;
+    /**
+     * Read-index requests a leader keeps waiting for a confirmation round; beyond it a request
+     * is dropped and its reader falls back on its deadline. Rounds batch requests, so this
+     * bounds memory, not throughput.
+     */
+    public static final int READ_INDEX_PENDING_COUNT_MAX = 4096;
+    /**
+     * Ticks a read without a lease waits for its read index and for this replica to apply that
+     * far, before it goes through the log instead (a leader change, a lost message): a round
+     * trip and an apply normally take well under one tick.
+     */
+    public static final int READ_INDEX_WAIT_TICKS_MAX = 50;
     /** Bytes of commands a leader queues for its next batches; when full, propose is BUSY. */
     public static final long PROPOSALS_PENDING_SIZE_BYTES_MAX = 64L << 20;
     /** Chosen entries one Learn message carries to a lagging replica (catch-up step). */

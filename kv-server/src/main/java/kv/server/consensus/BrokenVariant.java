@@ -27,5 +27,7 @@ public enum BrokenVariant {
      * A grantor stops waiting for a holder as soon as the holder is dropped from the holder set
      * (through the log), though the grant it gave that holder may still be valid.
      */
-    LEASE_DROPPED_HOLDER_NO_WAIT
+    LEASE_DROPPED_HOLDER_NO_WAIT,
+    /** The leader answers read-index requests without confirming that it still leads. */
+    READ_INDEX_NO_CONFIRM
 }

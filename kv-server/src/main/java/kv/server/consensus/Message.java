@@ -103,6 +103,38 @@ public sealed interface Message {
         }
     }
 
+    /** ReadIndex: a follower asks the leader for a read index for its request {@code requestId}. */
+    record ReadIndexRequest(int from, int to, long requestId) implements Message {
+        public MessageType type() {
+            return MessageType.READ_INDEX_REQUEST;
+        }
+    }
+
+    /**
+     * ReadIndex: the leader of {@code ballot}, confirmed by a majority after the request came,
+     * answers with its chosen prefix: the requester serves the read once it applied that far.
+     */
+    record ReadIndexReply(int from, int to, long ballot, long requestId, long index)
+            implements Message {
+        public MessageType type() {
+            return MessageType.READ_INDEX_REPLY;
+        }
+    }
+
+    /** ReadIndex: the leader asks its followers to confirm it still leads ({@code round}). */
+    record ReadRound(int from, int to, long ballot, long round) implements Message {
+        public MessageType type() {
+            return MessageType.READ_ROUND;
+        }
+    }
+
+    /** ReadIndex: a follower of {@code ballot} confirms round {@code round}. */
+    record ReadRoundReply(int from, int to, long ballot, long round) implements Message {
+        public MessageType type() {
+            return MessageType.READ_ROUND_REPLY;
+        }
+    }
+
     /**
      * Quorum lease: a holder has slots [slotFirst, slotEnd) of {@code ballot} in memory, not yet
      * durably, and treats their keys as written (its local reads of them wait until it applied

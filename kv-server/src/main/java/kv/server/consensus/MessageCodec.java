@@ -71,6 +71,19 @@ public final class MessageCodec {
                 out.putLong(m.slotBelow()).putInt(m.membersMask()).putInt(m.offset())
                         .putInt(m.sizeBytes()).putInt(m.data().length).put(m.data());
             }
+            case READ_INDEX_REQUEST -> out.putLong(((Message.ReadIndexRequest) message).requestId());
+            case READ_INDEX_REPLY -> {
+                Message.ReadIndexReply m = (Message.ReadIndexReply) message;
+                out.putLong(m.ballot()).putLong(m.requestId()).putLong(m.index());
+            }
+            case READ_ROUND -> {
+                Message.ReadRound m = (Message.ReadRound) message;
+                out.putLong(m.ballot()).putLong(m.round());
+            }
+            case READ_ROUND_REPLY -> {
+                Message.ReadRoundReply m = (Message.ReadRoundReply) message;
+                out.putLong(m.ballot()).putLong(m.round());
+            }
             case HELD -> {
                 Message.Held m = (Message.Held) message;
                 out.putLong(m.ballot()).putLong(m.slotFirst()).putLong(m.slotEnd())
@@ -101,6 +114,9 @@ public final class MessageCodec {
             case ACCEPT -> 16 + entriesSize(((Message.Accept) message).entries());
             case ACCEPTED -> 36 + 8 * ((Message.Accepted) message).waitIncarnations().length;
             case HELD -> 32;
+            case READ_INDEX_REQUEST -> 8;
+            case READ_INDEX_REPLY -> 24;
+            case READ_ROUND, READ_ROUND_REPLY -> 16;
             case REFUSE -> 20;
             case HEARTBEAT -> 16;
             case HEARTBEAT_REPLY -> 24;
@@ -124,6 +140,12 @@ public final class MessageCodec {
                         getEntries(in));
                 case ACCEPT -> new Message.Accept(from, to, in.getLong(), null, in.getLong());
                 case ACCEPTED -> decodeAccepted(from, to, in);
+                case READ_INDEX_REQUEST -> new Message.ReadIndexRequest(from, to, in.getLong());
+                case READ_INDEX_REPLY -> new Message.ReadIndexReply(from, to, in.getLong(),
+                        in.getLong(), in.getLong());
+                case READ_ROUND -> new Message.ReadRound(from, to, in.getLong(), in.getLong());
+                case READ_ROUND_REPLY -> new Message.ReadRoundReply(from, to, in.getLong(),
+                        in.getLong());
                 case HELD -> new Message.Held(from, to, in.getLong(), in.getLong(), in.getLong(),
                         in.getLong());
                 case REFUSE -> new Message.Refuse(from, to, in.getLong(), in.getLong(), in.getInt());

@@ -109,6 +109,18 @@ public final class Replica {
     /** Scratch: our grants' holder incarnations by node, refreshed before each use. */
     private final long[] selfWaitIncarnations = new long[Limits.REPLICAS_COUNT_MAX];
 
+    // ReadIndex (strong reads without a lease).
+    /** Leader: requests waiting for a confirmation round: {origin node, requestId, round}. */
+    private final ArrayList<long[]> readRequests = new ArrayList<>();
+    /** Leader: the latest confirmation round sent, the latest a majority confirmed. */
+    private long readRoundSent;
+    private long readRoundConfirmed;
+    private int readRoundAcks;
+    /** Leader: slots below this were found in phase 1; the chosen prefix is complete past it. */
+    private long electionSlotEnd;
+    /** Read indexes answered here since the driver last asked: {requestId, index} each. */
+    private ArrayList<long[]> readIndexesDone = new ArrayList<>();
+
     // Snapshot being received in chunks.
     private byte[] snapshotAssembly;
     private long snapshotAssemblySlotBelow = -1;
@@ -175,6 +187,10 @@ public final class Replica {
             case LEASE_PROMISE -> onLeasePromise((Message.LeasePromise) message);
             case LEASE_ACK -> onLeaseAck((Message.LeaseAck) message);
             case HELD -> onHeld((Message.Held) message);
+            case READ_INDEX_REQUEST -> onReadIndexRequest((Message.ReadIndexRequest) message);
+            case READ_INDEX_REPLY -> onReadIndexReply((Message.ReadIndexReply) message);
+            case READ_ROUND -> onReadRound((Message.ReadRound) message);
+            case READ_ROUND_REPLY -> onReadRoundReply((Message.ReadRoundReply) message);
         }
         if (Assert.VERIFY) checkInvariants();
     }
@@ -536,6 +552,8 @@ public final class Replica {
         java.util.Arrays.fill(peerChosenBelow, 0);
         java.util.Arrays.fill(peerHeardTick, ticksCount);
         peersAnsweredMask = 0;
+        readRoundSent = 0;
+        readRoundConfirmed = 0;
         leaseHoldersProposedSlot = -1;
         long slotEnd = Math.max(slots.slotEnd(), chosenBelow);
         if (!promisedEntries.isEmpty()) slotEnd = Math.max(slotEnd, promisedEntries.lastKey() + 1);
@@ -557,6 +575,7 @@ public final class Replica {
             proposeAt(0, Value.config(membersMask));
             slotNext = 1;
         }
+        electionSlotEnd = slotNext;
         stats.leaderBecameCount++;
         eventLog.info(prefix() + " became leader chosenBelow=" + chosenBelow + " slotNext="
                 + slotNext + " reproposed=" + reproposedCount);
@@ -1221,6 +1240,110 @@ public final class Replica {
         advanceChosen();
     }
 
+    // ---------------------------------------------------------------- ReadIndex
+
+    /**
+     * Asks for a read index for the caller's request {@code requestId} (Raft thesis 6.4): the
+     * leader confirms with a majority that it still leads, then answers with its chosen prefix;
+     * the answer arrives through {@link #drainReadIndexes}, or never (the caller keeps a
+     * deadline). False if no leader is known here.
+     */
+    public boolean requestReadIndex(long requestId) {
+        if (role == Role.LEADER) {
+            addReadRequest(nodeIndex, requestId);
+            return true;
+        }
+        if (role != Role.FOLLOWER || leaderIndex < 0 || leaderIndex == nodeIndex) return false;
+        send(new Message.ReadIndexRequest(nodeIndex, leaderIndex, requestId));
+        return true;
+    }
+
+    /**
+     * Read indexes answered since the last call, {requestId, index} each: the read is
+     * linearizable once served from state applied at least below {@code index}.
+     */
+    public List<long[]> drainReadIndexes() {
+        if (readIndexesDone.isEmpty()) return List.of();
+        List<long[]> done = readIndexesDone;
+        readIndexesDone = new ArrayList<>();
+        return done;
+    }
+
+    private void onReadIndexRequest(Message.ReadIndexRequest m) {
+        if (role == Role.LEADER) addReadRequest(m.from(), m.requestId());
+    }
+
+    private void onReadIndexReply(Message.ReadIndexReply m) {
+        readIndexesDone.add(new long[] {m.requestId(), m.index()});
+    }
+
+    private void addReadRequest(int origin, long requestId) {
+        if (readRequests.size() >= Limits.READ_INDEX_PENDING_COUNT_MAX) return;
+        readRequests.add(new long[] {origin, requestId, readRoundSent + 1});
+        if (config.brokenVariant() == BrokenVariant.READ_INDEX_NO_CONFIRM) {
+            readRoundSent++;
+            readRoundConfirmed = readRoundSent;
+            answerReadRequests();
+            return;
+        }
+        startReadRound();
+    }
+
+    /** Leader: one confirmation round at a time; requests that come meanwhile wait for the next. */
+    private void startReadRound() {
+        if (readRoundSent > readRoundConfirmed || readRequests.isEmpty()) return;
+        readRoundSent++;
+        readRoundAcks = selfBit;
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            if (isPeer(peer)) send(new Message.ReadRound(nodeIndex, peer, ballot, readRoundSent));
+        }
+        confirmReadRoundIfMajority();
+    }
+
+    private void onReadRound(Message.ReadRound m) {
+        ballotSeen = Math.max(ballotSeen, m.ballot());
+        if (m.ballot() < promisedBallot) {
+            refuse(m.from(), m.ballot());
+            return;
+        }
+        followLeader(m.from(), m.ballot());
+        send(new Message.ReadRoundReply(nodeIndex, m.from(), m.ballot(), m.round()));
+    }
+
+    private void onReadRoundReply(Message.ReadRoundReply m) {
+        if (role != Role.LEADER || m.ballot() != ballot || m.round() != readRoundSent) return;
+        readRoundAcks |= Quorum.bit(m.from());
+        confirmReadRoundIfMajority();
+    }
+
+    private void confirmReadRoundIfMajority() {
+        if (readRoundSent == readRoundConfirmed || !Quorum.reached(readRoundAcks, membersMask)) {
+            return;
+        }
+        readRoundConfirmed = readRoundSent;
+        answerReadRequests();
+        startReadRound();
+    }
+
+    /**
+     * Leader: answers the requests of confirmed rounds with the chosen prefix, once it covers
+     * every slot found in phase 1 (a write acknowledged under an earlier leader may sit there).
+     */
+    private void answerReadRequests() {
+        if (chosenBelow < electionSlotEnd) return; // again when the prefix advances
+        for (int i = 0; i < readRequests.size(); i++) {
+            long[] request = readRequests.get(i);
+            if (request[2] > readRoundConfirmed) continue;
+            readRequests.remove(i--);
+            if (request[0] == nodeIndex) {
+                readIndexesDone.add(new long[] {request[1], chosenBelow});
+            } else {
+                send(new Message.ReadIndexReply(nodeIndex, (int) request[0], ballot, request[1],
+                        chosenBelow));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Leader: a slot of our ballot not yet chosen. */
@@ -1251,7 +1374,10 @@ public final class Replica {
     private void advanceChosen() {
         long before = chosenBelow;
         while (slots.chosen(chosenBelow)) chosenBelow++;
-        if (chosenBelow != before) durableDirty = true;
+        if (chosenBelow != before) {
+            durableDirty = true;
+            if (role == Role.LEADER && !readRequests.isEmpty()) answerReadRequests();
+        }
     }
 
     private void promise(long newBallot, boolean fromPrepare) {
@@ -1289,6 +1415,7 @@ public final class Replica {
 
     private void dropPending() {
         conditionalVotes.clear();
+        readRequests.clear(); // their readers fall back on their deadlines
         stats.proposalsDroppedCount += pending.size();
         pending.clear();
         pendingSizeBytes = 0;

@@ -178,6 +178,8 @@ public final class Meters implements RespMetrics, LogMetrics, TransportMetrics {
         counter("kv.lease.reads", "strong reads by how they were served", status,
                 s -> s.get().lease().readsAfterWait(), "path", "local_after_wait");
         counter("kv.lease.reads", "strong reads by how they were served", status,
+                s -> s.get().lease().readsByReadIndex(), "path", "read_index");
+        counter("kv.lease.reads", "strong reads by how they were served", status,
                 s -> s.get().lease().readsThroughLeader(), "path", "leader");
         counter("kv.lease.writes.delayed", "write batches chosen late, waiting for lease holders",
                 status, s -> s.get().lease().writesDelayed());

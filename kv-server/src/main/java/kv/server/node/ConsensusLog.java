@@ -473,7 +473,7 @@ public final class ConsensusLog implements ReplicatedLog, ReadPath {
                 Math.min(validTicks, Long.MAX_VALUE / 1_000_000) * tickMillis,
                 replica.leaseGrantsHeldCount(), replica.leaseGrantsGivenCount(),
                 leaseReads.servedAtOnce.sum(), leaseReads.servedAfterWait.sum(),
-                leaseReads.sentThroughLeader.sum(), replica.stats().slotsDelayedByLeaseCount,
+                leaseReads.servedByReadIndex.sum(), leaseReads.sentThroughLeader.sum(), replica.stats().slotsDelayedByLeaseCount,
                 replica.stats().slotsDelayedByLeaseTicksTotal * tickMillis);
     }
 

@@ -24,8 +24,11 @@ import kv.server.log.ReadPath;
  *       this replica leaves, so a reader that saw it open was invoked before such a write
  *       finished: reading the older value is linearizable.</li>
  *   <li><b>The node loop</b>, for reads the gate refused: served once the replica catches up,
- *       or after {@link Limits#LEASE_READ_WAIT_TICKS_MAX} ticks (or at once without a lease)
- *       through the log at the leader.</li>
+ *       or after {@link Limits#LEASE_READ_WAIT_TICKS_MAX} ticks through the log at the leader.
+ *       Without a lease the read asks the leader for a read index (Replica#requestReadIndex:
+ *       the leader confirms with a majority that it still leads and answers with its chosen
+ *       prefix) and is served here once this replica applied that far; after
+ *       {@link Limits#READ_INDEX_WAIT_TICKS_MAX} ticks without that, through the log.</li>
  * </ul>
  *
  * <p>Time: the lease expiry is a tick count; tick {@code k} runs no earlier than
@@ -38,7 +41,20 @@ final class LeaseReads {
     private static final long CLOSED = Long.MIN_VALUE;
 
     /** Reads the gate refused; node loop only. */
-    private record Waiting(List<Command> commands, ReadPath.Callback callback, long giveUpNanos) {}
+    private static final class Waiting {
+        final List<Command> commands;
+        final ReadPath.Callback callback;
+        long giveUpNanos;
+        /** The read-index request asked for it (-1: none), and the index once answered. */
+        long readIndexRequest = -1;
+        long readIndex = -1;
+
+        Waiting(List<Command> commands, ReadPath.Callback callback, long giveUpNanos) {
+            this.commands = commands;
+            this.callback = callback;
+            this.giveUpNanos = giveUpNanos;
+        }
+    }
 
     /** Sends reads through the log at the leader; node loop only. */
     interface ThroughLog {
@@ -50,6 +66,9 @@ final class LeaseReads {
     private final long tickNanos;
     private final PendingWriteKeys pendingKeys = new PendingWriteKeys(PendingWriteKeys.COMMANDS);
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Waiting reads by read-index request id; node loop only. */
+    private final java.util.HashMap<Long, Waiting> byReadIndexRequest = new java.util.HashMap<>();
+    private long nextReadIndexRequest = 1;
     /** Local reads are allowed while monotonic time is below this; Long.MIN_VALUE: closed. */
     private volatile long openUntilNanos = CLOSED;
     private long loopStartNanos;
@@ -57,6 +76,7 @@ final class LeaseReads {
     final LongAdder servedAtOnce = new LongAdder();
     final LongAdder servedAfterWait = new LongAdder();
     final LongAdder sentThroughLeader = new LongAdder();
+    final LongAdder servedByReadIndex = new LongAdder();
 
     LeaseReads(Replica replica, ReadPath local, long tickNanos) {
         this.replica = replica;
@@ -108,45 +128,81 @@ final class LeaseReads {
         openUntilNanos = allowedUntilNanos();
     }
 
-    /** A read the gate refused: serve now, wait for the replica to catch up, or go to the leader. */
+    /**
+     * A read the gate refused: serve now, wait for the replica to catch up, ask for a read index
+     * (no lease), or go through the log.
+     */
     void onRead(List<Command> commands, ReadPath.Callback callback, long nowNanos,
                 ThroughLog throughLog) {
         ReadCheck check = check(commands, nowNanos);
         if (check == ReadCheck.LOCAL_OK) {
             servedAfterWait.increment();
             local.read(commands, callback);
-        } else if (check == ReadCheck.FORWARD || waiting.size() >= Limits.LEASE_READS_WAITING_COUNT_MAX) {
+        } else if (waiting.size() >= Limits.LEASE_READS_WAITING_COUNT_MAX) {
             sentThroughLeader.increment();
             throughLog.read(commands, callback);
         } else {
-            waiting.addLast(new Waiting(commands, callback,
-                    nowNanos + Limits.LEASE_READ_WAIT_TICKS_MAX * tickNanos));
+            Waiting read = new Waiting(commands, callback,
+                    nowNanos + Limits.LEASE_READ_WAIT_TICKS_MAX * tickNanos);
+            if (check == ReadCheck.FORWARD && !askReadIndex(read, nowNanos)) {
+                sentThroughLeader.increment();
+                throughLog.read(commands, callback);
+                return;
+            }
+            waiting.addLast(read);
         }
+    }
+
+    /** Asks the leader for a read index for {@code read}; false if no leader is known. */
+    private boolean askReadIndex(Waiting read, long nowNanos) {
+        long request = nextReadIndexRequest++;
+        if (!replica.requestReadIndex(request)) return false;
+        read.readIndexRequest = request;
+        read.giveUpNanos = nowNanos + Limits.READ_INDEX_WAIT_TICKS_MAX * tickNanos;
+        byReadIndexRequest.put(request, read);
+        return true;
     }
 
     /** Retries the waiting reads: after each Ready and tick. */
     void retryWaiting(long nowNanos, ThroughLog throughLog) {
+        for (long[] answered : replica.drainReadIndexes()) {
+            Waiting read = byReadIndexRequest.remove(answered[0]);
+            if (read != null) read.readIndex = answered[1];
+        }
         for (int i = waiting.size(); i > 0; i--) {
             Waiting read = waiting.pollFirst();
-            ReadCheck check = check(read.commands(), nowNanos);
-            if (check == ReadCheck.LOCAL_OK) {
+            ReadCheck check = check(read.commands, nowNanos);
+            if (read.readIndex >= 0 && replica.appliedBelow() >= read.readIndex) {
+                // Every write acknowledged before the read came is below the index: applied.
+                servedByReadIndex.increment();
+                local.read(read.commands, read.callback);
+            } else if (check == ReadCheck.LOCAL_OK) {
+                forget(read);
                 servedAfterWait.increment();
-                local.read(read.commands(), read.callback());
-            } else if (check == ReadCheck.FORWARD || nowNanos >= read.giveUpNanos()) {
+                local.read(read.commands, read.callback);
+            } else if (nowNanos >= read.giveUpNanos
+                    || (check == ReadCheck.FORWARD && read.readIndexRequest < 0
+                            && !askReadIndex(read, nowNanos))) {
+                forget(read);
                 sentThroughLeader.increment();
-                throughLog.read(read.commands(), read.callback());
+                throughLog.read(read.commands, read.callback);
             } else {
                 waiting.addLast(read);
             }
         }
     }
 
+    private void forget(Waiting read) {
+        if (read.readIndexRequest >= 0) byReadIndexRequest.remove(read.readIndexRequest);
+    }
+
     /** At shutdown: the waiting reads get {@code reply}. */
     void failWaiting(Reply reply) {
         for (Waiting read : waiting) {
-            read.callback().onReplies(java.util.Collections.nCopies(read.commands().size(), reply));
+            read.callback.onReplies(java.util.Collections.nCopies(read.commands.size(), reply));
         }
         waiting.clear();
+        byReadIndexRequest.clear();
     }
 
     int waitingCount() {

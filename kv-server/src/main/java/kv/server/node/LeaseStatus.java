@@ -12,6 +12,8 @@ package kv.server.node;
  * @param grantsGiven peers holding a live grant from this node
  * @param readsLocal strong reads served at once from this node's state
  * @param readsAfterWait strong reads served locally after waiting for this node to catch up
+ * @param readsByReadIndex strong reads without a lease, served here after the leader
+ *     confirmed a read index (ReadIndex) and this node applied that far
  * @param readsThroughLeader strong reads sent through the log at the leader
  * @param writesDelayed leader: log slots (write batches) chosen at least a tick after a majority
  *     held them, because a lease holder did not hold them yet
@@ -19,8 +21,9 @@ package kv.server.node;
  */
 public record LeaseStatus(boolean enabled, long era, java.util.List<Integer> holders,
                           long validMillis, int grantsHeld, int grantsGiven,
-                          long readsLocal, long readsAfterWait, long readsThroughLeader,
+                          long readsLocal, long readsAfterWait, long readsByReadIndex,
+                          long readsThroughLeader,
                           long writesDelayed, long writesDelayMillisTotal) {
     public static final LeaseStatus NONE = new LeaseStatus(false, 0, java.util.List.of(), 0, 0, 0, 0, 0,
-            0, 0, 0);
+            0, 0, 0, 0);
 }

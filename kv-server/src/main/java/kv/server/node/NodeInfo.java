@@ -114,6 +114,7 @@ final class NodeInfo implements InfoSource {
                 + "\r\nsynod_lease_grants_given:" + lease.grantsGiven()
                 + "\r\nsynod_lease_reads_local:" + lease.readsLocal()
                 + "\r\nsynod_lease_reads_after_wait:" + lease.readsAfterWait()
+                + "\r\nsynod_reads_by_read_index:" + lease.readsByReadIndex()
                 + "\r\nsynod_lease_reads_through_leader:" + lease.readsThroughLeader()
                 + "\r\nsynod_lease_writes_delayed:" + lease.writesDelayed()
                 + "\r\nsynod_lease_writes_delay_ms_total:" + lease.writesDelayMillisTotal() + "\r\n";

@@ -396,6 +396,20 @@ class DataDrivenTest {
                 yield " slotBelow=" + m.slotBelow() + " offset=" + m.offset() + " size="
                         + m.sizeBytes();
             }
+            case READ_INDEX_REQUEST -> " request=" + ((Message.ReadIndexRequest) message).requestId();
+            case READ_INDEX_REPLY -> {
+                Message.ReadIndexReply m = (Message.ReadIndexReply) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " request=" + m.requestId()
+                        + " index=" + m.index();
+            }
+            case READ_ROUND -> {
+                Message.ReadRound m = (Message.ReadRound) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " round=" + m.round();
+            }
+            case READ_ROUND_REPLY -> {
+                Message.ReadRoundReply m = (Message.ReadRoundReply) message;
+                yield " ballot=" + Ballots.toString(m.ballot()) + " round=" + m.round();
+            }
             case HELD -> {
                 Message.Held m = (Message.Held) message;
                 yield " ballot=" + Ballots.toString(m.ballot()) + " slots=[" + m.slotFirst() + ","

@@ -46,6 +46,11 @@ class MessageCodecTest {
                                                 .toArray())),
                 Combinators.combine(node, node, number, number, number, Arbitraries.longs())
                         .as(Message.Held::new),
+                Combinators.combine(node, node, number).as(Message.ReadIndexRequest::new),
+                Combinators.combine(node, node, number, number, number)
+                        .as(Message.ReadIndexReply::new),
+                Combinators.combine(node, node, number, number).as(Message.ReadRound::new),
+                Combinators.combine(node, node, number, number).as(Message.ReadRoundReply::new),
                 Combinators.combine(node, node, number, number, Arbitraries.integers().between(-1, 4))
                         .as(Message.Refuse::new),
                 Combinators.combine(node, node, number, number).as(Message.Heartbeat::new),

@@ -90,6 +90,9 @@ public final class Simulator {
         byte[] payload;
         /** The session (client id) a request or reply belongs to, with commandSequence. */
         long clientId;
+        /** A read waiting for a read index: its request id, and the index once answered. */
+        long readIndexRequest = -1;
+        long readIndex = -1;
 
         @Override
         public int compareTo(Event other) {
@@ -168,6 +171,8 @@ public final class Simulator {
     private long crashesCount;
     private long corruptionsDetectedCount;
     private long snapshotsInstalledCount;
+    /** Read-index request ids, unique across nodes and restarts within a run. */
+    private long nextReadIndexRequest = 1;
     private long leaseHolderSetsAppliedCount;
     private boolean healed;
     private boolean clientsStopped;
@@ -628,17 +633,32 @@ public final class Simulator {
     /** The driver's read path: serve LOCAL_OK now, keep WAIT, give up on FORWARD. */
     private void serveReads(Node node) {
         if (!node.up) return;
+        for (long[] answered : node.replica.drainReadIndexes()) {
+            for (Event read : node.pendingReads) {
+                if (read.readIndexRequest == answered[0]) read.readIndex = answered[1];
+            }
+        }
         for (int i = 0; i < node.pendingReads.size(); i++) {
             Event read = node.pendingReads.get(i);
             ReadCheck check = readCheck(node, SimCommand.payloadKey(read.payload));
-            if (check == ReadCheck.LOCAL_OK) {
+            // Without a lease: ReadIndex, as the node's read path (ConsensusLog), then local.
+            boolean indexReached = read.readIndex >= 0
+                    && node.stateMachine.appliedBelow >= read.readIndex;
+            if (check == ReadCheck.FORWARD && read.readIndexRequest < 0
+                    && read.attempt < READ_WAIT_TICKS_MAX
+                    && node.replica.requestReadIndex(nextReadIndexRequest)) {
+                read.readIndexRequest = nextReadIndexRequest++;
+                continue;
+            }
+            if (check == ReadCheck.LOCAL_OK || indexReached) {
                 long value = node.stateMachine.registers[SimCommand.payloadKey(read.payload)];
                 byte[] versionAndValue = java.nio.ByteBuffer.allocate(16)
                         .putLong(node.stateMachine.writeSlotBelow[SimCommand.payloadKey(read.payload)])
                         .putLong(value).array();
                 reply(node.index, read.client, read.clientId, read.commandSequence, REPLY_READ,
                         versionAndValue);
-            } else if (check == ReadCheck.FORWARD || read.attempt >= READ_WAIT_TICKS_MAX) {
+            } else if ((check == ReadCheck.FORWARD && read.readIndexRequest < 0)
+                    || read.attempt >= READ_WAIT_TICKS_MAX) {
                 reply(node.index, read.client, read.clientId, read.commandSequence,
                         REPLY_FORWARD, null);
             } else {
@@ -646,6 +666,7 @@ public final class Simulator {
             }
             node.pendingReads.remove(i--);
         }
+        if (node.replica.hasReady()) drive(node); // read-index requests to send
     }
 
     /** The read completed (abandon false) or the client gave up on it (abandon true). */
