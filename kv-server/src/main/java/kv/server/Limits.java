@@ -131,6 +131,11 @@ public final class Limits {
      * trip and an apply normally take well under one tick.
      */
     public static final int READ_INDEX_WAIT_TICKS_MAX = 50;
+    /**
+     * A follower asks again (the current leader, for the same reads) when its read-index
+     * request has had no answer for this many ticks: a lost message or a new leader.
+     */
+    public static final int READ_INDEX_RESEND_TICKS = 5;
     /** Bytes of commands a leader queues for its next batches; when full, propose is BUSY. */
     public static final long PROPOSALS_PENDING_SIZE_BYTES_MAX = 64L << 20;
     /** Chosen entries one Learn message carries to a lagging replica (catch-up step). */

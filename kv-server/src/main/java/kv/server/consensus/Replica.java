@@ -118,6 +118,15 @@ public final class Replica {
     private int readRoundAcks;
     /** Leader: slots below this were found in phase 1; the chosen prefix is complete past it. */
     private long electionSlotEnd;
+    /**
+     * Follower: one read-index request to the leader at a time, answering every read that was
+     * waiting when it left; reads that come meanwhile wait for the next (the leader's round
+     * must start after a read came for the answer to cover it).
+     */
+    private ArrayList<Long> readIndexQueued = new ArrayList<>();
+    private List<Long> readIndexInFlight;
+    private long readIndexBatch;
+    private long readIndexSentTick;
     /** Read indexes answered here since the driver last asked: {requestId, index} each. */
     private ArrayList<long[]> readIndexesDone = new ArrayList<>();
 
@@ -203,6 +212,7 @@ public final class Replica {
             case LEADER -> tickLeader();
         }
         if (lease != null) tickLease();
+        if (role == Role.FOLLOWER) resendReadIndexIfLate();
         if (Assert.VERIFY) checkInvariants();
     }
 
@@ -1254,8 +1264,29 @@ public final class Replica {
             return true;
         }
         if (role != Role.FOLLOWER || leaderIndex < 0 || leaderIndex == nodeIndex) return false;
-        send(new Message.ReadIndexRequest(nodeIndex, leaderIndex, requestId));
+        readIndexQueued.add(requestId);
+        if (readIndexInFlight == null) sendReadIndexBatch();
         return true;
+    }
+
+    /** Follower: asks the leader once for every queued read. */
+    private void sendReadIndexBatch() {
+        if (readIndexQueued.isEmpty() || role != Role.FOLLOWER || leaderIndex < 0) return;
+        readIndexInFlight = readIndexQueued;
+        readIndexQueued = new ArrayList<>();
+        readIndexSentTick = ticksCount;
+        send(new Message.ReadIndexRequest(nodeIndex, leaderIndex, ++readIndexBatch));
+    }
+
+    /** Follower, on ticks: an unanswered request is asked again, of the current leader. */
+    private void resendReadIndexIfLate() {
+        if (readIndexInFlight == null
+                || ticksCount - readIndexSentTick < Limits.READ_INDEX_RESEND_TICKS) {
+            return;
+        }
+        readIndexQueued.addAll(0, readIndexInFlight);
+        readIndexInFlight = null;
+        sendReadIndexBatch();
     }
 
     /**
@@ -1274,7 +1305,10 @@ public final class Replica {
     }
 
     private void onReadIndexReply(Message.ReadIndexReply m) {
-        readIndexesDone.add(new long[] {m.requestId(), m.index()});
+        if (readIndexInFlight == null || m.requestId() != readIndexBatch) return; // late
+        for (long requestId : readIndexInFlight) readIndexesDone.add(new long[] {requestId, m.index()});
+        readIndexInFlight = null;
+        sendReadIndexBatch();
     }
 
     private void addReadRequest(int origin, long requestId) {
@@ -1416,6 +1450,8 @@ public final class Replica {
     private void dropPending() {
         conditionalVotes.clear();
         readRequests.clear(); // their readers fall back on their deadlines
+        readIndexQueued.clear();
+        readIndexInFlight = null;
         stats.proposalsDroppedCount += pending.size();
         pending.clear();
         pendingSizeBytes = 0;
