@@ -50,6 +50,7 @@ iptables -L OUTPUT -n >/dev/null 2>&1 || { echo "iptables is not permitted here:
 
 WORK=$(mktemp -d)
 source scripts/lib/processes.sh
+source scripts/lib/synod.sh
 LOG_DIR=kv-bench/target/bench-convergence-logs  # the last run's node logs, kept for diagnosis
 firewall_off() {
   iptables -D OUTPUT -j $CHAIN 2>/dev/null || true
@@ -65,25 +66,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (node logs are copied to $LOG_DIR)" >&2' ERR
 
-{
-  echo "storage: {fsync: always}"
-  echo "client: {bind: 127.0.0.1}"
-  echo "metrics: {bind: 127.0.0.1}"
-  echo "cluster:"
-  echo "  members:"
-  for i in 0 1 2; do
-    echo "    - {id: $((i + 1)), host: ${HOSTS[$i]}, client-port: ${CLIENT_PORTS[$i]}, peer-port: ${PEER_PORTS[$i]}, metrics-port: 0}"
-  done
-  echo "keyspaces:"
-  echo "  - {name: default, index: 0, mode: strong}"
-  echo "  - {name: cache, index: $DB, mode: eventual, write-level: ONE, read-level: ONE}"
-} > "$WORK/synod.yaml"
-for i in 1 2 3; do
-  java ${SYNOD_JAVA_OPTS:-} -cp "kv-server/target/kv-server.jar:kv-server/target/lib/*" \
-    kv.server.cli.ServerMain --config "$WORK/synod.yaml" --node-id $i \
-    --data-dir "$WORK/synod$i" > "$WORK/synod$i.log" 2>&1 &
-  PIDS+=($!)
-done
+write_synod_config "{name: default, index: 0, mode: strong}" "{name: cache, index: $DB, mode: eventual, write-level: ONE, read-level: ONE}"
+start_synod_nodes
 set_ok() { [ "$(redis-cli -p "$1" -n $DB SET bench:ready 1)" = OK ]; }
 for port in "${CLIENT_PORTS[@]}"; do until_ok "synod on port $port" set_ok "$port"; done
 

@@ -27,6 +27,7 @@ PEER_PORTS=(7811 7812 7813)
 [ -f kv-server/target/kv-server.jar ] || mvn -B -q -DskipTests package -pl kv-server -am
 WORK=$(mktemp -d)
 source scripts/lib/processes.sh
+source scripts/lib/synod.sh
 PERF_PID=
 cleanup() {
   [ -n "$PERF_PID" ] && kill -INT "$PERF_PID" 2>/dev/null || true
@@ -34,25 +35,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-{
-  echo "storage: {fsync: always}"
-  echo "client: {bind: 127.0.0.1}"
-  echo "metrics: {bind: 127.0.0.1}"
-  echo "cluster:"
-  echo "  members:"
-  for i in 0 1 2; do
-    echo "    - {id: $((i + 1)), host: ${HOSTS[$i]}, client-port: ${CLIENT_PORTS[$i]}, peer-port: ${PEER_PORTS[$i]}, metrics-port: 0}"
-  done
-  echo "keyspaces:"
-  echo "  - {name: default, index: 0, mode: strong}"
-  echo "  - {name: cache, index: 2, mode: eventual, write-level: ONE, read-level: ONE}"
-} > "$WORK/synod.yaml"
-for i in 1 2 3; do
-  java ${SYNOD_JAVA_OPTS:-} -cp "${JAR:-kv-server/target/kv-server.jar}:kv-server/target/lib/*" \
-    kv.server.cli.ServerMain --config "$WORK/synod.yaml" --node-id $i \
-    --data-dir "$WORK/synod$i" > "$WORK/synod$i.log" 2>&1 &
-  PIDS+=($!)
-done
+write_synod_config "{name: default, index: 0, mode: strong}" "{name: cache, index: 2, mode: eventual, write-level: ONE, read-level: ONE}"
+start_synod_nodes
 NODE_PIDS=("${PIDS[@]}")
 set_ok() { [ "$(redis-cli -p "$1" -n "$2" SET bench:ready 1)" = OK ]; }
 for port in "${CLIENT_PORTS[@]}"; do

@@ -30,6 +30,7 @@ fi
 
 WORK=$(mktemp -d)
 source scripts/lib/processes.sh
+source scripts/lib/synod.sh
 cleanup() {
   stop_pids
   rm -rf "$WORK"
@@ -38,26 +39,8 @@ trap cleanup EXIT
 trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (logs and data in $WORK are removed at exit)" >&2' ERR
 
 
-{
-  echo "storage: {fsync: always}"
-  echo "client: {bind: 127.0.0.1}"
-  echo "metrics: {bind: 127.0.0.1}"
-  echo "cluster:"
-  echo "  members:"
-  for i in 0 1 2; do
-    echo "    - {id: $((i + 1)), host: ${HOSTS[$i]}, client-port: ${CLIENT_PORTS[$i]}, peer-port: ${PEER_PORTS[$i]}, metrics-port: 0}"
-  done
-  echo "keyspaces:"
-  echo "  - {name: default, index: 0, mode: strong}"
-  echo "  - {name: cache, index: 2, mode: eventual, write-level: ONE, read-level: ONE}"
-  echo "  - {name: quorum, index: 3, mode: eventual, write-level: QUORUM, read-level: QUORUM}"
-} > "$WORK/synod.yaml"
-for i in 1 2 3; do
-  java ${SYNOD_JAVA_OPTS:-} -cp "kv-server/target/kv-server.jar:kv-server/target/lib/*" \
-    kv.server.cli.ServerMain --config "$WORK/synod.yaml" --node-id $i \
-    --data-dir "$WORK/synod$i" > "$WORK/synod$i.log" 2>&1 &
-  PIDS+=($!)
-done
+write_synod_config "{name: default, index: 0, mode: strong}" "{name: cache, index: 2, mode: eventual, write-level: ONE, read-level: ONE}" "{name: quorum, index: 3, mode: eventual, write-level: QUORUM, read-level: QUORUM}"
+start_synod_nodes
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir "$WORK" --save "" \
   --appendonly yes --appendfsync everysec --daemonize no > "$WORK/redis.log" 2>&1 &
 PIDS+=($!)
