@@ -190,12 +190,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     private void startReads(CommandType type, byte[][] args) {
         Command first = Command.of(type, session.keyspaceIndex, args);
         long start = System.nanoTime();
-        Reply now = context.reads().tryReadNow(first);
-        if (now != null) { // served from memory on this thread: no hand-off, order kept
-            context.metrics().onCommand(type, System.nanoTime() - start, now.isError());
-            write(now);
-            return;
-        }
+        if (wroteAtOnce(type, context.reads().tryReadNow(first), start)) return;
         List<Command> commands = new ArrayList<>();
         List<CommandType> types = new ArrayList<>();
         commands.add(first);
@@ -228,12 +223,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         Command first = Command.of(type, session.keyspaceIndex, args);
         if (type.flag == CommandFlag.READ && levelFor(keyspace, false) == kv.server.eventual.Level.ONE) {
             long start = System.nanoTime();
-            Reply now = context.eventual().tryReadNow(first);
-            if (now != null) { // a local point read from memory: no hand-off, order kept
-                context.metrics().onCommand(type, System.nanoTime() - start, now.isError());
-                write(now);
-                return;
-            }
+            if (wroteAtOnce(type, context.eventual().tryReadNow(first), start)) return;
         }
         List<Command> commands = new ArrayList<>();
         List<CommandType> types = new ArrayList<>();
@@ -253,6 +243,17 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         }
         submitAll(commands, types, (command, callback) -> context.eventual().execute(command,
                 levelFor(keyspace, command.type().isWrite()), callback));
+    }
+
+    /**
+     * Writes a reply answered from memory on this event loop (no hand-off, so the pipeline's
+     * order is kept) and records its latency; false if there was none.
+     */
+    private boolean wroteAtOnce(CommandType type, Reply now, long startNanos) {
+        if (now == null) return false;
+        context.metrics().onCommand(type, System.nanoTime() - startNanos, now.isError());
+        write(now);
+        return true;
     }
 
     private kv.server.eventual.Level levelFor(Keyspaces.Keyspace keyspace, boolean write) {
