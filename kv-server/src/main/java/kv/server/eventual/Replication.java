@@ -182,24 +182,38 @@ final class Replication {
      * key's entry is skipped, or, while a write waits for this position, its current value read.
      */
     private Push nextBatchFromTail(long fromSeq, long keepFromSeq) {
-        List<Update> updates = new ArrayList<>();
+        BatchBuilder batch = new BatchBuilder();
         long toSeq = fromSeq - 1;
-        int sizeBytes = 0;
         for (long seq = fromSeq; seq <= lastSeq; seq++) {
             PushTail.Entry logged = tail.get(seq);
             Update update = !logged.superseded ? logged.update
                     : seq < keepFromSeq ? null : current(logged.update, false);
+            if (!batch.add(update)) break;
+            toSeq = seq;
+        }
+        return new Push(fromSeq, toSeq, batch.updates);
+    }
+
+    /** A push's updates, within the message bounds. */
+    private static final class BatchBuilder {
+        final List<Update> updates = new ArrayList<>();
+        private int sizeBytes;
+
+        /**
+         * Adds {@code update} (null: the position counts, nothing travels); false, adding
+         * nothing, when it would overflow a batch that already holds something.
+         */
+        boolean add(Update update) {
             int updateBytes = update == null ? 0 : EventualCodec.updateSizeBytes(update);
             boolean full = updates.size() == Limits.EVENTUAL_MESSAGE_UPDATES_COUNT_MAX
                     || sizeBytes + updateBytes > Limits.EVENTUAL_MESSAGE_SIZE_BYTES_TARGET;
-            if (full && !updates.isEmpty()) break;
+            if (full && !updates.isEmpty()) return false;
             if (update != null) {
                 updates.add(update);
                 sizeBytes += updateBytes;
             }
-            toSeq = seq;
+            return true;
         }
-        return new Push(fromSeq, toSeq, updates);
     }
 
     /**
@@ -228,10 +242,9 @@ final class Replication {
 
     /** From the log in the store: as {@link #nextBatchFromTail}, reading each logged write. */
     private Push nextBatchFromLog(long fromSeq, long keepFromSeq) {
-        List<Update> updates = new ArrayList<>();
+        BatchBuilder batch = new BatchBuilder();
         TreeSet<byte[]> seen = new TreeSet<>(Bytes.ORDER);
         long toSeq = fromSeq - 1;
-        int sizeBytes = 0;
         try (StateCursor cursor = store.scanMetadata(EventualLayout.log(fromSeq),
                 EventualLayout.log(lastSeq + 1))) {
             for (; cursor.valid(); cursor.next()) {
@@ -243,22 +256,15 @@ final class Replication {
                 if (!seen.contains(compound)) {
                     Version logged = new Version(Bytes.getLong(entry, 1), entry[9] & 0xff);
                     Update update = current(keyspace, key, logged, null, seq < keepFromSeq);
-                    int updateBytes = update == null ? 0 : EventualCodec.updateSizeBytes(update);
-                    boolean full = updates.size() == Limits.EVENTUAL_MESSAGE_UPDATES_COUNT_MAX
-                            || sizeBytes + updateBytes > Limits.EVENTUAL_MESSAGE_SIZE_BYTES_TARGET;
-                    if (full && !updates.isEmpty()) break;
-                    if (update != null) {
-                        updates.add(update);
-                        seen.add(compound);
-                        sizeBytes += updateBytes;
-                    }
+                    if (!batch.add(update)) break;
+                    if (update != null) seen.add(compound);
                 }
                 toSeq = seq;
             }
         }
         // Positions dropped by the log bound leave a gap that the batch covers all the same.
         if (toSeq < fromSeq) toSeq = lastSeq;
-        return new Push(fromSeq, toSeq, updates);
+        return new Push(fromSeq, toSeq, batch.updates);
     }
 
     /**
