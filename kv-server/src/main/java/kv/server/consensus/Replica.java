@@ -1191,17 +1191,9 @@ public final class Replica {
 
     /** Leader: counts our own acceptance of the slots our lease holders now hold. */
     private void leaderSelfAccept() {
-        boolean incarnationsRead = false;
         for (long slot = chosenBelow; slot < slotNext; slot++) {
             if (!unchosenInBallot(slot) || (slots.acks(slot) & selfBit) != 0) continue;
-            int waitMask = leaseWaitMask(slot + 1);
-            if (waitMask != 0 && !incarnationsRead) {
-                lease.incarnationsByNode(selfWaitIncarnations);
-                incarnationsRead = true;
-            }
-            if (waitMask == 0 || holdersHold(slot, waitMask, selfWaitIncarnations, 0)) {
-                vote(slot, selfBit);
-            }
+            if (selfVoteAllowed(slot)) vote(slot, selfBit);
         }
     }
 

@@ -250,11 +250,12 @@ public final class QuorumLease {
     }
 
     /**
-     * Slots below the returned end may be acknowledged to the leader: every holder (member,
-     * not us) whose grant from us, or from our incarnation before a restart, may still be valid
-     * acknowledged a promise reporting them. {@code Long.MAX_VALUE} when no grant is live.
+     * Slots below the returned end are covered for every holder (member, not us) whose grant
+     * from us, or from our incarnation before a restart, may still be valid: each acknowledged
+     * a promise reporting them. {@code Long.MAX_VALUE} when no grant is live. The tests' and the
+     * model's view of the acknowledgement half of {@link #waitMask}, which is what runs.
      */
-    public long gateSlotEnd(long nowTick, int membersMask) {
+    long gateSlotEnd(long nowTick, int membersMask) {
         long end = Long.MAX_VALUE;
         for (int holder = 0; holder < N; holder++) {
             if (!mayHoldGrant(holder, nowTick, membersMask)) continue;
