@@ -26,9 +26,9 @@ FILL_SECONDS=5
 KEYS=10000
 START_TIMEOUT_SECONDS=60
 STOP_TIMEOUT_SECONDS=10
-SYNOD_HOSTS=(127.0.0.11 127.0.0.12 127.0.0.13)
-SYNOD_CLIENT_PORTS=(7801 7802 7803)
-SYNOD_PEER_PORTS=(7811 7812 7813)
+HOSTS=(127.0.0.11 127.0.0.12 127.0.0.13)
+CLIENT_PORTS=(7801 7802 7803)
+PEER_PORTS=(7811 7812 7813)
 ETCD_HOSTS=(127.0.0.21 127.0.0.22 127.0.0.23)
 ETCD_CLIENT_PORT=7831
 ETCD_PEER_PORT=7841
@@ -36,6 +36,7 @@ REDIS_PORT=7804
 
 source scripts/lib/processes.sh
 source scripts/lib/etcd.sh
+source scripts/lib/synod.sh
 need redis-cli redis-tools
 need redis-server redis-server
 [ "$PEER_DELAY_MILLIS" = 0 ] && need etcd etcd-server
@@ -59,40 +60,25 @@ load() { # label target operation endpoints threads seconds warmup
 
 synod_run() { # leases(true|false) label
   rm -rf "$WORK"/synod*
-  {
-    echo "storage: {fsync: ${SYNOD_FSYNC:-always}}"
-    echo "client: {bind: 127.0.0.1}"
-    echo "metrics: {bind: 127.0.0.1}"
-    echo "cluster:"
-    echo "  peer-delay-millis: $PEER_DELAY_MILLIS"
-    echo "  leases: {enabled: $1}"
-    echo "  members:"
-    for i in 0 1 2; do
-      echo "    - {id: $((i + 1)), host: ${SYNOD_HOSTS[$i]}, client-port: ${SYNOD_CLIENT_PORTS[$i]}, peer-port: ${SYNOD_PEER_PORTS[$i]}, metrics-port: 0}"
-    done
-  } > "$WORK/synod.yaml"
-  for i in 1 2 3; do
-    java ${SYNOD_JAVA_OPTS:-} -cp "kv-server/target/kv-server.jar:kv-server/target/lib/*" \
-      kv.server.cli.ServerMain --config "$WORK/synod.yaml" --node-id $i \
-      --data-dir "$WORK/synod$i" > "$WORK/synod$i.log" 2>&1 &
-    PIDS+=($!)
-  done
+  SYNOD_CLUSTER_LINES="  peer-delay-millis: $PEER_DELAY_MILLIS
+  leases: {enabled: $1}" write_synod_config
+  start_synod_nodes
   synod_set() { [ "$(redis-cli -p "$1" SET bench:ready 1)" = OK ]; }
-  for port in "${SYNOD_CLIENT_PORTS[@]}"; do until_ok "synod on port $port" synod_set "$port"; done
-  local all; all=$(printf '127.0.0.1:%s,' "${SYNOD_CLIENT_PORTS[@]}"); all=${all%,}
+  for port in "${CLIENT_PORTS[@]}"; do until_ok "synod on port $port" synod_set "$port"; done
+  local all; all=$(printf '127.0.0.1:%s,' "${CLIENT_PORTS[@]}"); all=${all%,}
   load fill RESP PUT "$all" 16 "$FILL_SECONDS" 0 > /dev/null
   if [ "$PEER_DELAY_MILLIS" = 0 ]; then
     load "$2-get" RESP GET "$all" "$THREADS" "$DURATION" "$WARMUP" | tee -a "$WORK/reads"
     load "$2-set" RESP PUT "$all" "$THREADS" "$DURATION" "$WARMUP" | tee -a "$WORK/writes"
   else
     local follower=""
-    for port in "${SYNOD_CLIENT_PORTS[@]}"; do
+    for port in "${CLIENT_PORTS[@]}"; do
       redis-cli -p "$port" info replication | grep -q "synod_role:follower" && { follower=$port; break; }
     done
     [ -n "$follower" ] || { echo "no follower found" >&2; exit 1; }
     load "$2-get-at-follower" RESP GET "127.0.0.1:$follower" 1 "$DURATION" "$WARMUP" | tee -a "$WORK/reads"
   fi
-  for port in "${SYNOD_CLIENT_PORTS[@]}"; do
+  for port in "${CLIENT_PORTS[@]}"; do
     echo "node on port $port: $(redis-cli -p "$port" info replication | grep -E 'synod_role|synod_lease_reads' | tr -d '\r' | tr '\n' ' ')"
   done
   stop_pids

@@ -26,15 +26,16 @@ VALUE_BYTES=100
 KEYS=100000
 START_TIMEOUT_SECONDS=60
 STOP_TIMEOUT_SECONDS=10
-SYNOD_HOSTS=(127.0.0.11 127.0.0.12 127.0.0.13)
-SYNOD_CLIENT_PORTS=(7801 7802 7803)
-SYNOD_PEER_PORTS=(7811 7812 7813)
+HOSTS=(127.0.0.11 127.0.0.12 127.0.0.13)
+CLIENT_PORTS=(7801 7802 7803)
+PEER_PORTS=(7811 7812 7813)
 ETCD_HOSTS=(127.0.0.21 127.0.0.22 127.0.0.23)
 ETCD_CLIENT_PORT=7831
 ETCD_PEER_PORT=7841
 
 source scripts/lib/processes.sh
 source scripts/lib/etcd.sh
+source scripts/lib/synod.sh
 need etcd etcd-server
 need redis-cli redis-tools
 [ -f kv-server/target/kv-server.jar ] || mvn -B -q -DskipTests package -pl kv-server -am
@@ -53,28 +54,12 @@ trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (node logs are copied to $
 
 
 # --- Synod, 3 nodes ---------------------------------------------------------------------
-{
-  echo "storage: {fsync: always}"
-  echo "client: {bind: 127.0.0.1}"
-  echo "metrics: {bind: 127.0.0.1}"
-  echo "cluster:"
-  echo "  members:"
-  for i in 0 1 2; do
-    echo "    - {id: $((i + 1)), host: ${SYNOD_HOSTS[$i]}, client-port: ${SYNOD_CLIENT_PORTS[$i]}, peer-port: ${SYNOD_PEER_PORTS[$i]}, metrics-port: 0}"
-  done
-  echo "keyspaces:"
-  echo "  - {name: default, index: 0, mode: strong}"
-} > "$WORK/synod.yaml"
-for i in 1 2 3; do
-  java ${SYNOD_JAVA_OPTS:-} -cp "kv-server/target/kv-server.jar:kv-server/target/lib/*" \
-    kv.server.cli.ServerMain --config "$WORK/synod.yaml" --node-id $i \
-    --data-dir "$WORK/synod$i" > "$WORK/synod$i.log" 2>&1 &
-  PIDS+=($!)
-done
+write_synod_config "{name: default, index: 0, mode: strong}"
+start_synod_nodes
 synod_set() { [ "$(redis-cli -p "$1" SET bench:ready 1)" = OK ]; }
-for port in "${SYNOD_CLIENT_PORTS[@]}"; do until_ok "synod on port $port" synod_set "$port"; done
+for port in "${CLIENT_PORTS[@]}"; do until_ok "synod on port $port" synod_set "$port"; done
 
-ENDPOINTS=$(printf '127.0.0.1:%s,' "${SYNOD_CLIENT_PORTS[@]:0:$NODES}")
+ENDPOINTS=$(printf '127.0.0.1:%s,' "${CLIENT_PORTS[@]:0:$NODES}")
 COMMON=(--threads "$THREADS" --duration-seconds "$DURATION" --warmup-seconds "$WARMUP"
         --value-size-bytes "$VALUE_BYTES" --keys "$KEYS")
 java -cp "$BENCH_JAR" kv.bench.load.PutLoadMain --target RESP --label synod \
