@@ -132,9 +132,12 @@ final class AntiEntropy {
             KeyVersion mine = l < local.size() ? local.get(l) : null;
             KeyVersion theirs = r < remote.size() ? remote.get(r) : null;
             int order = mine == null ? 1 : theirs == null ? -1
-                    : Bytes.ORDER.compare(compound(mine), compound(theirs));
+                    : Bytes.ORDER.compare(listing(mine), listing(theirs));
             KeyVersion first = order <= 0 ? mine : theirs;
-            if (end != null && Bytes.ORDER.compare(compound(first), end) > 0) break;
+            if (end != null && Bytes.ORDER.compare(listing(first),
+                    EventualLayout.listingOfCompound(end)) > 0) {
+                break;
+            }
             if (order < 0) {
                 if (!mine.tombstone()) repairs.add(localUpdate(mine));
                 l++;
@@ -197,15 +200,21 @@ final class AntiEntropy {
         return EventualLayout.compound(item.keyspace(), item.key());
     }
 
+    /** Where the item stands in a bucket listing (listings are in this order). */
+    private static byte[] listing(KeyVersion item) {
+        return EventualLayout.listing(item.keyspace(), item.key());
+    }
+
     private static byte[] lastKey(List<KeyVersion> items) {
         // An empty incomplete listing cannot happen: a listing holds at least one key.
         return items.isEmpty() ? new byte[0] : compound(items.get(items.size() - 1));
     }
 
-    /** The smaller of two inclusive ends, where null is the end of the bucket. */
+    /** The earlier of two inclusive ends (compound keys), where null is the end of the bucket. */
     private static byte[] earlierEnd(byte[] a, byte[] b) {
         if (a == null) return b;
         if (b == null) return a;
-        return Bytes.ORDER.compare(a, b) <= 0 ? a : b;
+        return Bytes.ORDER.compare(EventualLayout.listingOfCompound(a),
+                EventualLayout.listingOfCompound(b)) <= 0 ? a : b;
     }
 }

@@ -158,7 +158,9 @@ public final class EventualCodec {
         int format = in.getByte();
         if (in.problem == null && format != FORMAT) return rejected("unknown format " + format);
         long senderTimestamp = in.getLong();
-        if (in.problem == null && senderTimestamp < 0) in.fail("negative sender timestamp");
+        if (in.problem == null && (senderTimestamp < 0 || senderTimestamp > Version.TIMESTAMP_MAX)) {
+            in.fail("sender timestamp " + senderTimestamp + " out of range");
+        }
         EventualMessage message = decodeBody(type, in);
         if (in.problem == null && in.at != body.length) {
             in.fail((body.length - in.at) + " trailing bytes");
@@ -263,7 +265,7 @@ public final class EventualCodec {
         String problem = KeyRecords.problem(blob);
         if (problem != null) {
             in.fail("malformed value: " + problem);
-        } else if (KeyRecords.versionOf(blob) != version.timestamp()) {
+        } else if (KeyRecords.versionOf(blob) != version.stamp()) {
             in.fail("value stamped " + KeyRecords.versionOf(blob) + " travels as " + version);
         } else if (version.equals(Version.ZERO)) {
             in.fail("value at version zero");
@@ -303,7 +305,9 @@ public final class EventualCodec {
     private static Version getVersion(Reader in) {
         long timestamp = in.getLong();
         int node = in.getByte();
-        if (in.problem == null && timestamp < 0) in.fail("negative version timestamp");
+        if (in.problem == null && (timestamp < 0 || timestamp > Version.TIMESTAMP_MAX)) {
+            in.fail("version timestamp " + timestamp + " out of range");
+        }
         if (in.problem == null && node >= Limits.REPLICAS_COUNT_MAX) {
             in.fail("version node " + node);
         }

@@ -132,7 +132,7 @@ public final class EventualReplica {
             return;
         }
         StateOverlay scratch = new StateOverlay(store.state());
-        Reply reply = KeyRecords.execute(command, scratch, scratch, version.timestamp());
+        Reply reply = KeyRecords.execute(command, scratch, scratch, version.stamp());
         if (reply.isError()) {
             outbox.reply(requestId, reply);
             return;
@@ -165,7 +165,7 @@ public final class EventualReplica {
     private void setAtOnce(long requestId, Command command, Level level, Version version) {
         byte[] key = command.args()[1];
         Update update = new Update(command.keyspaceIndex(), key, new Versioned(version,
-                KeyRecords.stringBlob(command.args()[2], version.timestamp())));
+                KeyRecords.stringBlob(command.args()[2], version.stamp())));
         store.put(update.keyspace(), key, update.value());
         mustSync = true;
         acknowledgeOrWait(requestId, Reply.OK, level, replication.append(update));
@@ -203,7 +203,7 @@ public final class EventualReplica {
                         + " bytes (values replicate whole)");
             }
             byte[] blob = blobAfter == null ? null : KeyRecords.restamp(blobAfter,
-                    version.timestamp());
+                    version.stamp());
             changed.add(new Update(keyspace, key, new Versioned(version, blob)));
         }
         return null;

@@ -13,8 +13,8 @@ import kv.server.statemachine.StateReader;
 import kv.server.statemachine.StateWrites;
 
 /**
- * The versioned key values of this node: the keys' records in the state column, their versions
- * and tombstones in the metadata column. Writes of one turn are buffered in overlays; the driver
+ * The versioned key values of this node: the keys' records in the state column (a live key's
+ * meta record carries its version), tombstones in the metadata column. Writes of one turn are buffered in overlays; the driver
  * persists them in one atomic batch, then {@link #startTurn} reads through the persisted state.
  * Keeps one XOR digest per bucket over the live keys' versions, rebuilt from disk on start, so
  * anti-entropy compares two nodes with one message. Tombstones stay out of the digests: a
@@ -22,13 +22,16 @@ import kv.server.statemachine.StateWrites;
  * different; range listings carry tombstones, so a stale live value still meets its tombstone.
  */
 final class EventualStore {
-    /** A key's version record; {@code kind}: see {@link EventualLayout#KIND_TOMBSTONE}. */
+    /**
+     * A key's version; {@code kind}: the live value's type byte or
+     * {@link EventualLayout#KIND_TOMBSTONE}.
+     */
     record Entry(Version version, byte kind) {
         boolean tombstone() {
             return kind == EventualLayout.KIND_TOMBSTONE;
         }
 
-        /** The live value's type byte, or KIND_LIVE_UNTYPED when not recorded. */
+        /** The live value's type byte; {@link KeyRecords#ABSENT} for a tombstone. */
         byte liveType() {
             return tombstone() ? KeyRecords.ABSENT : kind;
         }
@@ -49,30 +52,59 @@ final class EventualStore {
     private final long[] digests = new long[Limits.EVENTUAL_DIGEST_BUCKETS_COUNT];
     /** The same XOR per keyspace: equal on two replicas when they hold the same live versions. */
     private final long[] keyspaceDigests = new long[Limits.KEYSPACES_COUNT_MAX];
+    /** Keyspaces this node ever stored an eventual key of (bit per index; persisted markers). */
+    private long keyspacesMask;
 
     EventualStore(StateReader stateBase, StateReader metadataBase) {
         this.stateBase = stateBase;
         this.metadataBase = metadataBase;
         this.state = new StateOverlay(stateBase);
         this.metadata = new StateOverlay(metadataBase);
+        checkFormat();
         rebuildDigests();
     }
 
-    private void rebuildDigests() {
-        byte[] prefix = {EventualLayout.TAG_VERSION};
-        try (StateCursor cursor = metadataBase.scan(prefix, Bytes.prefixEnd(prefix))) {
-            for (; cursor.valid(); cursor.next()) {
-                byte[] versionKey = cursor.key();
-                Entry entry = decodeEntry(cursor.value());
-                if (entry.tombstone()) continue;
-                int bucket = ((versionKey[1] & 0xff) << 8) | (versionKey[2] & 0xff);
-                int keyspace = versionKey[3] & 0xff;
-                byte[] key = java.util.Arrays.copyOfRange(versionKey, 4, versionKey.length);
-                long entryDigest = EventualLayout.entryDigest(keyspace, key, entry.version());
-                digests[bucket] ^= entryDigest;
-                keyspaceDigests[keyspace] ^= entryDigest;
+    /** Stamps a new node's metadata with the layout; refuses data written in another. */
+    private void checkFormat() {
+        byte[] raw = metadataBase.get(EventualLayout.NODE_FORMAT);
+        if (raw != null && Bytes.getLong(raw, 0) == EventualLayout.FORMAT) return;
+        if (raw == null) {
+            try (StateCursor cursor = metadataBase.scan(new byte[0], null)) {
+                if (!cursor.valid()) {
+                    metadata.put(EventualLayout.NODE_FORMAT, Bytes.ofLong(EventualLayout.FORMAT));
+                    return;
+                }
             }
         }
+        throw new IllegalStateException("the eventual keyspaces' data here was written in layout "
+                + (raw == null ? 1 : Bytes.getLong(raw, 0)) + " and this build reads layout "
+                + EventualLayout.FORMAT + ": start the node with the build that wrote it, or "
+                + "move its data directory away (its peers' anti-entropy refills the eventual "
+                + "keyspaces; strong keyspaces catch up through the log)");
+    }
+
+    private void rebuildDigests() {
+        byte[] markers = {EventualLayout.TAG_NODE, EventualLayout.NODE_KEYSPACE};
+        try (StateCursor cursor = metadataBase.scan(markers, Bytes.prefixEnd(markers))) {
+            for (; cursor.valid(); cursor.next()) keyspacesMask |= 1L << (cursor.key()[2] & 0xff);
+        }
+        for (int keyspace = 0; keyspace < Limits.KEYSPACES_COUNT_MAX; keyspace++) {
+            if ((keyspacesMask & 1L << keyspace) == 0) continue;
+            byte[] prefix = KeyRecords.metaPrefix(keyspace);
+            try (StateCursor cursor = stateBase.scan(prefix, Bytes.prefixEnd(prefix))) {
+                for (; cursor.valid(); cursor.next()) {
+                    byte[] key = KeyRecords.keyOfMeta(cursor.key());
+                    Version version = Version.ofStamp(KeyRecords.versionOfMeta(cursor.value()));
+                    xorDigest(keyspace, key, version);
+                }
+            }
+        }
+    }
+
+    private void xorDigest(int keyspace, byte[] key, Version version) {
+        long entryDigest = EventualLayout.entryDigest(keyspace, key, version);
+        digests[EventualLayout.bucketOf(keyspace, key)] ^= entryDigest;
+        keyspaceDigests[keyspace] ^= entryDigest;
     }
 
     // Turns.
@@ -112,14 +144,27 @@ final class EventualStore {
 
     // Versions and values.
 
+    /**
+     * The key's version. A live key's comes from its meta record in the state family (its stamp
+     * is the whole version), which the record cache usually answers from memory; only a key
+     * without records needs the metadata family, where tombstones live.
+     */
     Entry entry(int keyspace, byte[] key) {
+        byte[] meta = KeyRecords.meta(state, keyspace, key);
+        if (meta != null) {
+            Assert.that(!Assert.VERIFY || metadata.get(EventualLayout.version(keyspace, key))
+                    == null, "key has both a value and a tombstone");
+            return new Entry(Version.ofStamp(KeyRecords.versionOfMeta(meta)),
+                    KeyRecords.typeOfMeta(meta));
+        }
         byte[] raw = metadata.get(EventualLayout.version(keyspace, key));
         return raw == null ? null : decodeEntry(raw);
     }
 
     private static Entry decodeEntry(byte[] raw) {
-        Assert.that(raw.length == EventualLayout.VERSION_RECORD_BYTES,
-                "corrupt version record of %d bytes", raw.length);
+        Assert.that(raw.length == EventualLayout.VERSION_RECORD_BYTES
+                && raw[9] == EventualLayout.KIND_TOMBSTONE, "corrupt tombstone record of %d bytes",
+                raw.length);
         return new Entry(new Version(Bytes.getLong(raw, 0), raw[8] & 0xff), raw[9]);
     }
 
@@ -130,7 +175,7 @@ final class EventualStore {
         if (entry.tombstone()) return Versioned.tombstone(entry.version());
         byte[] blob = KeyRecords.encode(state, keyspace, key);
         Assert.that(blob != null, "live version record without a value");
-        Assert.that(KeyRecords.versionOf(blob) == entry.version().timestamp(),
+        Assert.that(KeyRecords.versionOf(blob) == entry.version().stamp(),
                 "value stamped %d under version %s", KeyRecords.versionOf(blob), entry.version());
         return new Versioned(entry.version(), blob);
     }
@@ -147,26 +192,23 @@ final class EventualStore {
     /** As {@link #put(int, byte[], Versioned)}, where the caller read {@code old} this turn. */
     void put(int keyspace, byte[] key, Versioned value, Entry old) {
         keyChanges.onKeyChanged(keyspace, key);
-        int bucket = EventualLayout.bucketOf(keyspace, key);
-        if (old != null && !old.tombstone()) {
-            long oldDigest = EventualLayout.entryDigest(keyspace, key, old.version());
-            digests[bucket] ^= oldDigest;
-            keyspaceDigests[keyspace] ^= oldDigest;
+        if ((keyspacesMask & 1L << keyspace) == 0) {
+            keyspacesMask |= 1L << keyspace;
+            metadata.put(EventualLayout.keyspaceMarker(keyspace), new byte[0]);
         }
+        if (old != null && !old.tombstone()) xorDigest(keyspace, key, old.version());
         if (old != null && old.tombstone()) {
             metadata.delete(EventualLayout.tombstone(old.version(), keyspace, key));
+            if (!value.isTombstone()) metadata.delete(EventualLayout.version(keyspace, key));
         }
         KeyRecords.install(state, keyspace, key, value.blob(),
                 old == null ? KeyRecords.ABSENT : old.liveType());
-        metadata.put(EventualLayout.version(keyspace, key), EventualLayout.versionValue(
-                value.version(), value.isTombstone() ? EventualLayout.KIND_TOMBSTONE
-                        : KeyRecords.typeOf(value.blob())));
         if (value.isTombstone()) {
+            metadata.put(EventualLayout.version(keyspace, key), EventualLayout.versionValue(
+                    value.version(), EventualLayout.KIND_TOMBSTONE));
             metadata.put(EventualLayout.tombstone(value.version(), keyspace, key), new byte[0]);
         } else {
-            long newDigest = EventualLayout.entryDigest(keyspace, key, value.version());
-            digests[bucket] ^= newDigest;
-            keyspaceDigests[keyspace] ^= newDigest;
+            xorDigest(keyspace, key, value.version());
         }
     }
 
@@ -189,27 +231,18 @@ final class EventualStore {
     }
 
     /**
-     * Versions in {@code bucket} after {@code afterKey} (compound key; empty: from the start),
-     * at most {@code itemsMax} items and about {@code sizeBytesMax} bytes; {@code complete[0]}
-     * says whether the listing reached the end of the bucket.
+     * Versions in {@code bucket} after {@code afterKey} (compound key; empty: from the start) in
+     * listing order ({@link EventualLayout#listing}), at most {@code itemsMax} items and about
+     * {@code sizeBytesMax} bytes; {@code complete[0]} says whether it reached the bucket's end.
      */
     List<KeyVersion> listBucket(int bucket, byte[] afterKey, int itemsMax, int sizeBytesMax,
                                 boolean[] complete) {
-        byte[] prefix = EventualLayout.bucketPrefix(bucket);
-        // The smallest key after {@code afterKey} is afterKey followed by a zero byte.
-        byte[] from = afterKey.length == 0 ? prefix
-                : java.util.Arrays.copyOf(concat(prefix, afterKey), prefix.length
-                        + afterKey.length + 1);
         List<KeyVersion> items = new ArrayList<>();
         int sizeBytes = 0;
         complete[0] = true;
-        try (StateCursor cursor = metadata.scan(from, Bytes.prefixEnd(prefix))) {
-            for (; cursor.valid(); cursor.next()) {
-                byte[] versionKey = cursor.key();
-                Entry entry = decodeEntry(cursor.value());
-                KeyVersion item = new KeyVersion(versionKey[3] & 0xff,
-                        java.util.Arrays.copyOfRange(versionKey, 4, versionKey.length),
-                        entry.version(), entry.tombstone());
+        try (BucketListing listing = new BucketListing(state, metadata, keyspacesMask, bucket,
+                afterKey)) {
+            for (KeyVersion item = listing.next(); item != null; item = listing.next()) {
                 int itemBytes = EventualCodec.keyVersionSizeBytes(item);
                 if (items.size() == itemsMax || sizeBytes + itemBytes > sizeBytesMax) {
                     complete[0] = false;
@@ -235,12 +268,6 @@ final class EventualStore {
             }
         }
         return found;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     // Plain metadata records (node and peer progress, update log).

@@ -14,8 +14,11 @@ import kv.server.Clock;
  */
 public final class Hlc {
     static final int LOGICAL_BITS = 16;
-    /** 48 bits of milliseconds last until the year 10889. */
-    static final long PHYSICAL_MILLIS_MAX = (1L << (63 - LOGICAL_BITS)) - 1;
+    /**
+     * 44 bits of milliseconds last until the year 2527; the timestamp then leaves room for the
+     * node index in a {@link Version#stamp}.
+     */
+    static final long PHYSICAL_MILLIS_MAX = Version.TIMESTAMP_MAX >>> LOGICAL_BITS;
 
     private final Clock clock;
     /** The greatest timestamp issued or observed; every later {@link #now} exceeds it. */

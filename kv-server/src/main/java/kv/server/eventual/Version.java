@@ -12,11 +12,33 @@ import kv.server.Limits;
 public record Version(long timestamp, int nodeIndex) implements Comparable<Version> {
     /** Below every issued version: what an absent key without a tombstone compares as. */
     public static final Version ZERO = new Version(0, 0);
+    /** Bits of the node index in a {@link #stamp}. */
+    static final int NODE_BITS = 3;
+    /** The greatest timestamp a stamp can carry (see {@link Hlc#PHYSICAL_MILLIS_MAX}). */
+    public static final long TIMESTAMP_MAX = (1L << (63 - NODE_BITS)) - 1;
+
+    static {
+        Assert.that(Limits.REPLICAS_COUNT_MAX <= 1 << NODE_BITS, "a node index fits a stamp");
+    }
 
     public Version {
-        Assert.that(timestamp >= 0, "negative version timestamp %d", timestamp);
+        Assert.that(timestamp >= 0 && timestamp <= TIMESTAMP_MAX,
+                "version timestamp %d out of range", timestamp);
         Assert.that(nodeIndex >= 0 && nodeIndex < Limits.REPLICAS_COUNT_MAX,
                 "version node index %d out of range", nodeIndex);
+    }
+
+    /**
+     * The version as one long, ordered as versions are: the stamp of a value's meta record (see
+     * {@link kv.server.statemachine.KeyRecords#versionOf}), so reading the value record tells its
+     * whole version and a merge needs no second record.
+     */
+    public long stamp() {
+        return timestamp << NODE_BITS | nodeIndex;
+    }
+
+    public static Version ofStamp(long stamp) {
+        return new Version(stamp >>> NODE_BITS, (int) (stamp & ((1 << NODE_BITS) - 1)));
     }
 
     @Override

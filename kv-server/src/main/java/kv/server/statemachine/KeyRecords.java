@@ -130,6 +130,61 @@ public final class KeyRecords {
         return at == blob.length ? null : "trailing bytes";
     }
 
+    /** The key's meta record ({@code type:1 version:8 payload}), or null if it has none. */
+    public static byte[] meta(StateReader reader, int keyspace, byte[] key) {
+        return reader.get(KeyLayout.meta(keyspace, key));
+    }
+
+    /** The type byte of a meta record from {@link #meta}. */
+    public static byte typeOfMeta(byte[] meta) {
+        return meta[0];
+    }
+
+    /** The version stamped in a meta record from {@link #meta} (as {@link #versionOf}). */
+    public static long versionOfMeta(byte[] meta) {
+        return Bytes.getLong(meta, 1);
+    }
+
+    // Record keys for eventual keyspaces' own indexes (KeyLayout stays package-private).
+
+    /** The hash that orders a keyspace's scan-order records (fixed: see KeyLayout). */
+    public static long scanHash(byte[] key) {
+        return KeyLayout.scanHash(key);
+    }
+
+    /**
+     * The scan-order record key of {@code key} at {@code hash} ({@code [ks] 0x05 hash:8 key}); with
+     * an empty key, where the keyspace's records of that hash and above start.
+     */
+    public static byte[] scanOrderKey(int keyspace, long hash, byte[] key) {
+        byte[] out = new byte[10 + key.length];
+        out[0] = (byte) keyspace;
+        out[1] = KeyLayout.TAG_SCAN_ORDER;
+        Bytes.putLong(out, 2, hash);
+        System.arraycopy(key, 0, out, 10, key.length);
+        return out;
+    }
+
+    /** The first record key after every scan-order record of {@code keyspace}. */
+    public static byte[] scanOrderEnd(int keyspace) {
+        return Bytes.prefixEnd(KeyLayout.tagPrefix(keyspace, KeyLayout.TAG_SCAN_ORDER));
+    }
+
+    /** The user key of a scan-order record key. */
+    public static byte[] keyOfScanOrder(byte[] scanOrderKey) {
+        return KeyLayout.suffix(scanOrderKey, 10);
+    }
+
+    /** The prefix of every meta record of {@code keyspace}: one per key. */
+    public static byte[] metaPrefix(int keyspace) {
+        return KeyLayout.tagPrefix(keyspace, KeyLayout.TAG_META);
+    }
+
+    /** The user key of a meta record key. */
+    public static byte[] keyOfMeta(byte[] metaKey) {
+        return KeyLayout.userKeyOfMeta(metaKey);
+    }
+
     /** {@link #install} hint: the key has no records. */
     public static final byte ABSENT = 1;
     /** {@link #install} hint: unknown, read the key's meta record. */

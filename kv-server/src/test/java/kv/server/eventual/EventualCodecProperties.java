@@ -38,13 +38,13 @@ class EventualCodecProperties {
     static List<Update> sampleUpdates() {
         MemoryState state = new MemoryState();
         StateOverlay overlay = new StateOverlay(state);
-        long timestamp = Hlc.ofMillis(1_700_000_000_000L);
-        KeyRecords.execute(TestNode.command(1, "SET", "s", "value"), overlay, overlay, timestamp);
+        Version version = new Version(Hlc.ofMillis(1_700_000_000_000L), 2);
+        long stamp = version.stamp();
+        KeyRecords.execute(TestNode.command(1, "SET", "s", "value"), overlay, overlay, stamp);
         KeyRecords.execute(TestNode.command(1, "HSET", "h", "f", "1", "g", "2"), overlay, overlay,
-                timestamp);
+                stamp);
         KeyRecords.execute(TestNode.command(1, "ZADD", "z", "1.5", "m", "-2", "n"), overlay,
-                overlay, timestamp);
-        Version version = new Version(timestamp, 2);
+                overlay, stamp);
         List<Update> updates = new ArrayList<>();
         for (String key : List.of("s", "h", "z")) {
             byte[] blob = KeyRecords.encode(overlay, 1, TestCluster.bytes(key));
@@ -105,7 +105,7 @@ class EventualCodecProperties {
             if (update.value().blob() == null) continue;
             assertThat(KeyRecords.problem(update.value().blob())).isNull();
             assertThat(KeyRecords.versionOf(update.value().blob()))
-                    .isEqualTo(update.value().version().timestamp());
+                    .isEqualTo(update.value().version().stamp());
         }
     }
 

@@ -206,7 +206,7 @@ class EventualReplicaTest {
         Versioned b = value(cluster, 0, "b");
         assertThat(a.version()).isEqualTo(b.version());
         assertThat(cluster.get(0, "GET", "a")).isEqualTo("3");
-        assertThat(KeyRecords.versionOf(a.blob())).isEqualTo(a.version().timestamp());
+        assertThat(KeyRecords.versionOf(a.blob())).isEqualTo(a.version().stamp());
     }
 
     @Test

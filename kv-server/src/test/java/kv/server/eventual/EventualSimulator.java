@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import kv.server.command.Command;
 import kv.server.command.Reply;
 import kv.server.statemachine.Bytes;
+import kv.server.statemachine.KeyRecords;
 import kv.server.statemachine.MemoryState;
 import kv.server.statemachine.StateCursor;
 
@@ -212,15 +213,19 @@ final class EventualSimulator {
             boolean heldElsewhere = false;
             for (int other = 0; other < nodes.length && !heldElsewhere; other++) {
                 if (other == node) continue;
-                Version held = durableVersion(nodes[other].durableMetadata, write.key);
+                Version held = durableVersion(nodes[other], write.key);
                 heldElsewhere = held.compareTo(write.version) >= 0;
             }
             if (!heldElsewhere) write.lostWithDisk = true;
         }
     }
 
-    private static Version durableVersion(MemoryState metadata, String key) {
-        byte[] raw = metadata.get(EventualLayout.version(KEYSPACE, TestCluster.bytes(key)));
+    /** The version {@code node}'s disk holds for {@code key}: its value's stamp or tombstone. */
+    private static Version durableVersion(TestNode node, String key) {
+        byte[] meta = KeyRecords.meta(node.durableState, KEYSPACE, TestCluster.bytes(key));
+        if (meta != null) return Version.ofStamp(KeyRecords.versionOfMeta(meta));
+        byte[] raw = node.durableMetadata.get(EventualLayout.version(KEYSPACE,
+                TestCluster.bytes(key)));
         return raw == null ? Version.ZERO : new Version(Bytes.getLong(raw, 0), raw[8] & 0xff);
     }
 

@@ -39,7 +39,10 @@ public final class RocksStorage implements AutoCloseable {
     private final RocksDB db;
     private final DBOptions options;
     private final ColumnFamilyOptions familyOptions;
-    /** The state family's: as the others, plus bloom filters for point reads of absent keys. */
+    /**
+     * The state and eventual families': as the others, plus bloom filters for point reads of
+     * absent keys (a merge of a new eventual key looks for its tombstone in the eventual family).
+     */
     private final ColumnFamilyOptions stateOptions;
     private final BloomFilter stateFilter;
     private final LRUCache blockCache;
@@ -72,7 +75,8 @@ public final class RocksStorage implements AutoCloseable {
             for (String family : FAMILIES) {
                 descriptors.add(new ColumnFamilyDescriptor(
                         family.getBytes(StandardCharsets.US_ASCII),
-                        family.equals(CF_STATE) ? stateOptions : familyOptions));
+                        family.equals(CF_STATE) || family.equals(CF_EVENTUAL) ? stateOptions
+                                : familyOptions));
             }
             db = RocksDB.open(options, directory.toString(), descriptors, handles);
         } catch (RocksDBException | java.io.IOException e) {
