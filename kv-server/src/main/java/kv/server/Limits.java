@@ -182,6 +182,12 @@ public final class Limits {
     /** Range requests one anti-entropy round may make: bounds its bandwidth. */
     public static final int EVENTUAL_ROUND_RANGES_COUNT_MAX = 8;
     /**
+     * A round still waiting for replies is given up (and the next one starts) after this many
+     * anti-entropy intervals without a reply: a lost message costs a few intervals, while a
+     * round on a slow link (round trips longer than the interval) still completes.
+     */
+    public static final int EVENTUAL_ROUND_SILENCE_INTERVALS_MAX = 4;
+    /**
      * Bytes one anti-entropy round moves at most: the digests, its range listings, and the
      * values it repairs in each direction (each repair message is cut at the target size).
      */

@@ -27,7 +27,11 @@ import kv.server.statemachine.Bytes;
  * </ol>
  * Replies are facts about the peer at some moment; merging is last writer wins, so a stale
  * reply costs bandwidth, never correctness. Replies to an older round are ignored, which keeps
- * a round within its byte bound. Nothing waits: the next round starts on time regardless.
+ * a round within its byte bound. The next round starts once the interval passed and the current
+ * one has no request left unanswered, or has heard nothing for
+ * {@link Limits#EVENTUAL_ROUND_SILENCE_INTERVALS_MAX} intervals: starting on time regardless
+ * made every round on a link with round trips near the interval obsolete before its range
+ * replies came back, so nothing was ever repaired (simulator seed 3002157).
  */
 final class AntiEntropy {
     private final EventualConfig config;
@@ -40,6 +44,11 @@ final class AntiEntropy {
     private long roundId = -1;
     private int roundPeer = -1;
     private int roundRangesLeft;
+    /** Requests of the current round not answered yet. */
+    private int roundAwaitedCount;
+    /** When the current round last sent or heard something. */
+    private long roundActiveNanos;
+    private long nowNanos;
     /** Per peer: the bucket the next round with it starts comparing at. */
     private final int[] bucketNext = new int[Limits.REPLICAS_COUNT_MAX];
 
@@ -54,11 +63,12 @@ final class AntiEntropy {
     }
 
     void tick(long nowNanos) {
+        this.nowNanos = nowNanos;
         if (roundNextNanos == Long.MIN_VALUE) {
             roundNextNanos = nowNanos + config.antiEntropyIntervalNanos();
             return;
         }
-        if (nowNanos < roundNextNanos) return;
+        if (nowNanos < roundNextNanos || roundInProgress()) return;
         roundNextNanos = nowNanos + config.antiEntropyIntervalNanos();
         int peer = nextPeer();
         if (peer < 0) return;
@@ -66,7 +76,20 @@ final class AntiEntropy {
         roundId = roundIdNext++;
         roundRangesLeft = Limits.EVENTUAL_ROUND_RANGES_COUNT_MAX;
         stats.antiEntropyRounds++;
+        roundAwaitedCount = 1;
+        roundActiveNanos = nowNanos;
         outbox.send(peer, new DigestRequest(roundId));
+    }
+
+    private boolean roundInProgress() {
+        return roundAwaitedCount > 0 && nowNanos - roundActiveNanos
+                < Limits.EVENTUAL_ROUND_SILENCE_INTERVALS_MAX * config.antiEntropyIntervalNanos();
+    }
+
+    /** A reply of the current round arrived. */
+    private void heard() {
+        roundAwaitedCount = Math.max(0, roundAwaitedCount - 1); // a duplicated reply counts once
+        roundActiveNanos = nowNanos;
     }
 
     private int nextPeer() {
@@ -88,6 +111,7 @@ final class AntiEntropy {
 
     void onDigestReply(int from, DigestReply reply) {
         if (!inRound(from, reply.roundId())) return;
+        heard();
         long[] local = store.digests();
         int start = bucketNext[from];
         for (int i = 0; i < local.length && roundRangesLeft > 0; i++) {
@@ -100,6 +124,7 @@ final class AntiEntropy {
 
     private void requestRange(int peer, int bucket, byte[] afterKey) {
         roundRangesLeft--;
+        roundAwaitedCount++;
         outbox.send(peer, new RangeRequest(roundId, bucket, afterKey));
     }
 
@@ -115,6 +140,7 @@ final class AntiEntropy {
     /** Compares one run of a bucket: both listings up to where the shorter one stops. */
     void onRangeReply(int from, RangeReply reply) {
         if (!inRound(from, reply.roundId())) return;
+        heard();
         stats.antiEntropyRangesCompared++;
         boolean[] localComplete = new boolean[1];
         List<KeyVersion> local = store.listBucket(reply.bucket(), reply.afterKey(),

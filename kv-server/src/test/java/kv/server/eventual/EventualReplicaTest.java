@@ -117,6 +117,26 @@ class EventualReplicaTest {
         assertThat(cluster.node(0).replica.stats().pushBatchesSent).isPositive();
     }
 
+    /**
+     * Round trips longer than the anti-entropy interval: a round must not be replaced by the next
+     * one while its replies are on the way (it was, so no range reply was ever compared).
+     */
+    @Test
+    void antiEntropyRepairsOverLinksSlowerThanItsInterval() {
+        TestCluster cluster = new TestCluster(2, config -> config.withTimings(
+                config.writeTimeoutNanos(), config.readTimeoutNanos(), config.pushRetryNanos(),
+                50_000_000L));
+        for (int i = 0; i < 20; i++) cluster.write(0, Level.ONE, "SET", "k" + i, "v" + i);
+        cluster.deliverAll();
+        cluster.node(1).crash();
+        cluster.node(1).wipe();
+        cluster.node(1).start();
+        cluster.advanceMillisOnSlowLinks(3_000, 80); // one hop per 80 ms: 160 ms round trips
+        assertThat(cluster.get(1, "DBSIZE")).isEqualTo("20");
+        assertThat(cluster.node(1).replica.keyspaceDigest(TestCluster.KEYSPACE))
+                .isEqualTo(cluster.node(0).replica.keyspaceDigest(TestCluster.KEYSPACE));
+    }
+
     @Test
     void antiEntropyRebuildsAWipedReplica() {
         TestCluster cluster = new TestCluster(3, config -> config.withTimings(

@@ -496,10 +496,14 @@ final class EventualSimulator {
     }
 
     private String judge(String key, SimHistory.Write greatest, Versioned held) {
-        boolean heldGreatestOrCollected = held.version().equals(greatest.version)
-                || held.version().equals(Version.ZERO);
-        if (held.isTombstone() && greatest.delete && heldGreatestOrCollected) {
-            return null; // deleted, tombstone kept or collected
+        // A delete holds where the key reads absent: its tombstone kept, collected, or an older
+        // tombstone. Tombstones stay out of the digests (a collected one must not look
+        // different), so a replica that got only an older delete keeps it while the newest one's
+        // writer lost its log (seed 5002943); should a value between the two appear, the digests
+        // differ and the range comparison carries the newest tombstone everywhere.
+        if (held.isTombstone() && greatest.delete
+                && held.version().compareTo(greatest.version) <= 0) {
+            return null;
         }
         SimHistory.Write match = null;
         for (SimHistory.Write write : history.writes) {

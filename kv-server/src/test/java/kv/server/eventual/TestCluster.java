@@ -104,6 +104,34 @@ final class TestCluster {
         }
     }
 
+    /**
+     * As {@link #advanceMillis}, but on slow links: messages move one hop per {@code hopMillis}
+     * (a message sent now arrives at the next hop time; its answer at the one after).
+     */
+    void advanceMillisOnSlowLinks(long millis, long hopMillis) {
+        for (long done = 0; done < millis; done += TICK_MILLIS) {
+            for (TestNode node : nodes) {
+                node.clock.nanos += TICK_MILLIS * 1_000_000;
+                node.clock.wallMillis += TICK_MILLIS;
+                if (!node.isUp()) continue;
+                node.replica.tick(node.clock.nanos);
+                flush(node.index);
+            }
+            if ((done + TICK_MILLIS) % hopMillis == 0) deliverOneHop();
+        }
+    }
+
+    private void deliverOneHop() {
+        for (int count = network.size(); count > 0; count--) {
+            InFlight message = network.poll();
+            TestNode to = nodes[message.to()];
+            if (blocked[message.from()][message.to()] || !to.isUp()) continue;
+            messagesDelivered++;
+            to.replica.onMessage(message.from(), message.frameType(), message.body());
+            flush(message.to());
+        }
+    }
+
     void isolate(int node) {
         for (int other = 0; other < nodes.length; other++) {
             if (other == node) continue;
