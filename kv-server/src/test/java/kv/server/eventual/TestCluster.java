@@ -81,27 +81,26 @@ final class TestCluster {
     void deliverAll() {
         for (int steps = 0; !network.isEmpty(); steps++) {
             if (steps > 1_000_000) throw new AssertionError("network never went quiet");
-            InFlight message = network.poll();
-            TestNode to = nodes[message.to()];
-            if (blocked[message.from()][message.to()] || !to.isUp()) continue;
-            messagesDelivered++;
-            to.replica.onMessage(message.from(), message.frameType(), message.body());
-            flush(message.to());
+            deliver(network.poll());
         }
+    }
+
+    /** Delivers what is in flight now; the answers wait for the next hop. */
+    private void deliverOneHop() {
+        for (int count = network.size(); count > 0; count--) deliver(network.poll());
+    }
+
+    private void deliver(InFlight message) {
+        TestNode to = nodes[message.to()];
+        if (blocked[message.from()][message.to()] || !to.isUp()) return;
+        messagesDelivered++;
+        to.replica.onMessage(message.from(), message.frameType(), message.body());
+        flush(message.to());
     }
 
     /** Moves every clock forward in ticks, delivering after each. */
     void advanceMillis(long millis) {
-        for (long done = 0; done < millis; done += TICK_MILLIS) {
-            for (TestNode node : nodes) {
-                node.clock.nanos += TICK_MILLIS * 1_000_000;
-                node.clock.wallMillis += TICK_MILLIS;
-                if (!node.isUp()) continue;
-                node.replica.tick(node.clock.nanos);
-                flush(node.index);
-            }
-            deliverAll();
-        }
+        advance(millis, 0);
     }
 
     /**
@@ -109,6 +108,10 @@ final class TestCluster {
      * (a message sent now arrives at the next hop time; its answer at the one after).
      */
     void advanceMillisOnSlowLinks(long millis, long hopMillis) {
+        advance(millis, hopMillis);
+    }
+
+    private void advance(long millis, long hopMillis) {
         for (long done = 0; done < millis; done += TICK_MILLIS) {
             for (TestNode node : nodes) {
                 node.clock.nanos += TICK_MILLIS * 1_000_000;
@@ -117,18 +120,11 @@ final class TestCluster {
                 node.replica.tick(node.clock.nanos);
                 flush(node.index);
             }
-            if ((done + TICK_MILLIS) % hopMillis == 0) deliverOneHop();
-        }
-    }
-
-    private void deliverOneHop() {
-        for (int count = network.size(); count > 0; count--) {
-            InFlight message = network.poll();
-            TestNode to = nodes[message.to()];
-            if (blocked[message.from()][message.to()] || !to.isUp()) continue;
-            messagesDelivered++;
-            to.replica.onMessage(message.from(), message.frameType(), message.body());
-            flush(message.to());
+            if (hopMillis == 0) {
+                deliverAll();
+            } else if ((done + TICK_MILLIS) % hopMillis == 0) {
+                deliverOneHop();
+            }
         }
     }
 
