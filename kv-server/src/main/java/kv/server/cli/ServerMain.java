@@ -78,7 +78,13 @@ public final class ServerMain implements Callable<Integer> {
             return 0;
         }
         LOG.info("effective config: {}", effective);
-        Node node = new Node(effective);
+        Node node;
+        try {
+            node = new Node(effective);
+        } catch (kv.server.StartRefused e) {
+            System.err.println("kv-server: cannot start: " + e.getMessage());
+            return 3;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");

@@ -76,18 +76,25 @@ final class EventualStore {
                 }
             }
         }
-        throw new IllegalStateException("the eventual keyspaces' data here was written in layout "
+        throw new kv.server.StartRefused("the eventual keyspaces' data here was written in layout "
                 + (raw == null ? 1 : Bytes.getLong(raw, 0)) + " and this build reads layout "
                 + EventualLayout.FORMAT + ": start the node with the build that wrote it, or "
                 + "move its data directory away (its peers' anti-entropy refills the eventual "
                 + "keyspaces; strong keyspaces catch up through the log)");
     }
 
-    private void rebuildDigests() {
+    /** The keyspaces {@code metadata} holds eventual keys of (bit per index). */
+    static long keyspacesMarked(StateReader metadata) {
+        long mask = 0;
         byte[] markers = {EventualLayout.TAG_NODE, EventualLayout.NODE_KEYSPACE};
-        try (StateCursor cursor = metadataBase.scan(markers, Bytes.prefixEnd(markers))) {
-            for (; cursor.valid(); cursor.next()) keyspacesMask |= 1L << (cursor.key()[2] & 0xff);
+        try (StateCursor cursor = metadata.scan(markers, Bytes.prefixEnd(markers))) {
+            for (; cursor.valid(); cursor.next()) mask |= 1L << (cursor.key()[2] & 0xff);
         }
+        return mask;
+    }
+
+    private void rebuildDigests() {
+        keyspacesMask = keyspacesMarked(metadataBase);
         for (int keyspace = 0; keyspace < Limits.KEYSPACES_COUNT_MAX; keyspace++) {
             if ((keyspacesMask & 1L << keyspace) == 0) continue;
             byte[] prefix = KeyRecords.metaPrefix(keyspace);

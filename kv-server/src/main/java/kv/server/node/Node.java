@@ -10,6 +10,7 @@ import kv.server.consensus.ReplicaConfig;
 import kv.server.lease.LeaseConfig;
 import kv.server.eventual.EventualConfig;
 import kv.server.eventual.EventualMessageType;
+import kv.server.eventual.KeyspaceModeCheck;
 import kv.server.storage.rocksdb.RocksEventualStore;
 import kv.server.storage.rocksdb.RocksConsensusStore;
 import kv.server.transport.PeerAddress;
@@ -53,9 +54,16 @@ public final class Node implements AutoCloseable {
         ServerConfig.Member self = config.self();
         int[] nodeIdByIndex = nodeIdByIndex(config);
         int selfIndex = indexOf(nodeIdByIndex, config.nodeId());
+        RocksEventualStore eventualStore = new RocksEventualStore(storage);
+        String modeProblem = KeyspaceModeCheck.problem(eventualStore.state(),
+                eventualStore.metadata(), config.keyspaces());
+        if (modeProblem != null) {
+            storage.close();
+            throw new kv.server.StartRefused(modeProblem);
+        }
         eventual = !config.keyspaces().hasEventual() ? null : new EventualDriver(
                 EventualConfig.defaults(selfIndex, (1 << nodeIdByIndex.length) - 1), nodeIdByIndex,
-                new RocksEventualStore(storage), config.fsync(), Clock.SYSTEM);
+                eventualStore, config.fsync(), Clock.SYSTEM);
         ConsensusLog consensus = null;
         if (self == null) {
             log = new SingleNodeLog(new RocksLogStore(storage), state, stateMachine, config.fsync(),

@@ -168,6 +168,17 @@ public final class ServerProcess implements AutoCloseable {
         launch();
     }
 
+    /** Edits the node's config file (takes effect at the next {@link #restart()}). */
+    public void replaceInConfig(String from, String to) {
+        try {
+            String text = Files.readString(config);
+            if (!text.contains(from)) throw new IllegalArgumentException("config lacks " + from);
+            Files.writeString(config, text.replace(from, to));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Deletes the node's data directory (it must be stopped): a node that lost its disk. */
     public void wipeData() {
         if (isAlive()) throw new IllegalStateException("stop the node before wiping its data");
