@@ -33,6 +33,12 @@ final class BucketListing implements AutoCloseable {
         this.bucket = bucket;
         this.after = afterKey.length == 0 ? null : EventualLayout.listingOfCompound(afterKey);
         byte[] prefix = EventualLayout.bucketPrefix(bucket);
+        if (after != null && EventualLayout.bucketOfHash(Bytes.getLong(after, 1)) != bucket) {
+            // A peer's afterKey from another bucket (only a malformed request): nothing after it.
+            this.tombstones = metadata.scan(prefix, prefix);
+            liveKeyspace = Limits.KEYSPACES_COUNT_MAX;
+            return;
+        }
         this.tombstones = metadata.scan(after == null ? prefix : successor(concat(prefix, after)),
                 Bytes.prefixEnd(prefix));
         nextLiveKeyspace();

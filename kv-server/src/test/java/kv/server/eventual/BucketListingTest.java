@@ -72,6 +72,18 @@ class BucketListingTest {
     }
 
     @Test
+    void anAfterKeyOfAnotherBucketListsNothing() {
+        EventualStore store = new EventualStore(state, metadata);
+        for (byte[] key : keysOfBucket(BUCKET, 3)) write(store, 1, key, false);
+        persist(store);
+        byte[] elsewhere = keysOfBucket(BUCKET + 1, 1).get(0);
+        boolean[] complete = {false};
+        assertThat(store.listBucket(BUCKET, EventualLayout.compound(1, elsewhere), 10,
+                Limits.EVENTUAL_RANGE_SIZE_BYTES_MAX, complete)).isEmpty();
+        assertThat(complete[0]).isTrue();
+    }
+
+    @Test
     void digestsRebuiltFromDiskEqualTheOnesKeptWhileWriting() {
         EventualStore store = new EventualStore(state, metadata);
         for (int i = 0; i < 300; i++) {
