@@ -158,7 +158,8 @@ public final class EventualCodec {
         int format = in.getByte();
         if (in.problem == null && format != FORMAT) return rejected("unknown format " + format);
         long senderTimestamp = in.getLong();
-        if (in.problem == null && (senderTimestamp < 0 || senderTimestamp > Version.TIMESTAMP_MAX)) {
+        if (in.problem == null
+                && (senderTimestamp < 0 || senderTimestamp > Version.TIMESTAMP_MAX)) {
             in.fail("sender timestamp " + senderTimestamp + " out of range");
         }
         EventualMessage message = decodeBody(type, in);

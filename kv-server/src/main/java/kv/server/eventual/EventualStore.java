@@ -14,9 +14,9 @@ import kv.server.statemachine.StateWrites;
 
 /**
  * The versioned key values of this node: the keys' records in the state column (a live key's
- * meta record carries its version), tombstones in the metadata column. Writes of one turn are buffered in overlays; the driver
- * persists them in one atomic batch, then {@link #startTurn} reads through the persisted state.
- * Keeps one XOR digest per bucket over the live keys' versions, rebuilt from disk on start, so
+ * meta record carries its version), tombstones in the metadata column. Writes of one turn are
+ * buffered in overlays; the driver persists them in one atomic batch, then {@link #startTurn}
+ * reads through the persisted state. Keeps one XOR digest per bucket over the live keys' versions, rebuilt from disk on start, so
  * anti-entropy compares two nodes with one message. Tombstones stay out of the digests: a
  * tombstone and an absent key read the same, so a node that collected a tombstone does not look
  * different; range listings carry tombstones, so a stale live value still meets its tombstone.

@@ -71,7 +71,8 @@ public final class RocksStorage implements AutoCloseable {
                     .setCreateMissingColumnFamilies(true)
                     .setMaxBackgroundJobs(2);
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
+            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY,
+                    familyOptions));
             for (String family : FAMILIES) {
                 descriptors.add(new ColumnFamilyDescriptor(
                         family.getBytes(StandardCharsets.US_ASCII),
