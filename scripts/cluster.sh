@@ -76,7 +76,11 @@ await_node() { # $1 node number: waits until it answers PING
   if wait_for_ping "$port" "$pid"; then
     echo "node $n is up (pid $pid): redis-cli -p $port    log: run/node$n.log"
   else
-    echo "node $n did not answer PING within ${START_TIMEOUT_SECONDS}s; last log lines:" >&2
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "node $n did not answer PING within ${START_TIMEOUT_SECONDS}s; last log lines:" >&2
+    else
+      echo "node $n exited before it answered PING; last log lines:" >&2
+    fi
     tail -n 20 "$RUN_DIR/node$n.log" >&2 || true
     return 1
   fi

@@ -82,7 +82,8 @@ public final class ServerMain implements Callable<Integer> {
         try {
             node = new Node(effective);
         } catch (kv.server.StartRefused e) {
-            System.err.println("kv-server: cannot start: " + e.getMessage());
+            System.err.println("kv-server: cannot start: " + e.getMessage() + " [data directory "
+                    + effective.dataDir().toAbsolutePath() + "]");
             return 3;
         }
         CountDownLatch stopped = new CountDownLatch(1);
