@@ -76,6 +76,11 @@ public final class Limits {
     public static final long SESSION_EXPIRY_SLOTS = 1_000_000;
     /** Sessions expired per applied slot at most, so one apply step stays short. */
     public static final int SESSION_EXPIRATIONS_PER_SLOT_MAX = 64;
+    /**
+     * Stale expiry-index entries (sessions used since they were indexed) one expiry or eviction
+     * step moves to their session's last use at most, so one apply step stays short.
+     */
+    public static final int SESSION_REINDEX_PER_STEP_MAX = 1024;
     /** Keys SCAN examines per call when COUNT is not given, and the largest COUNT honoured. */
     public static final int SCAN_COUNT_DEFAULT = 10;
     public static final int SCAN_COUNT_MAX = 100_000;

@@ -1,5 +1,6 @@
 package kv.server.statemachine;
 
+import kv.server.Assert;
 import kv.server.Limits;
 import kv.server.command.Reply;
 import kv.server.command.ReplyCodec;
@@ -10,9 +11,16 @@ import kv.server.session.SessionCheck;
  * with the data and carried by snapshots like everything else the state machine owns:
  * <pre>
  *   [0xF0] clientId:8                 -> sequence:8 slotLastUsed:8 storedReply
- *   [0xF1] slotLastUsed:8 clientId:8  -> empty   (expiry order, oldest first)
+ *   [0xF1] slotIndexed:8 clientId:8   -> empty   (expiry order, oldest first)
  *   [0xF2] "count"                    -> sessions:8
  * </pre>
+ * The expiry index is lazy: each session has one index entry, at a slot at or before its last
+ * use (the slot it was indexed at), so a command in a known session writes its session record
+ * only, not an index entry moved each time (two state writes fewer per session command, on
+ * every replica). Expiry and eviction walk the index oldest first; an entry whose session was
+ * used since it was indexed is moved to that last use, and the first entry that is current is
+ * the least recently used session. Everything is derived from replicated state, so every
+ * replica keeps the same index.
  * Same rules as {@link kv.server.session.SessionTable}: a session starts at sequence 1, a retry
  * of the last sequence gets the first result, an older one is STALE, and a session unused for
  * {@link Limits#SESSION_EXPIRY_SLOTS} slots (or evicted beyond {@link Limits#SESSIONS_COUNT_MAX})
@@ -28,6 +36,10 @@ public final class SessionRecords {
     private static final byte[] RESULT_DROPPED = {};
 
     private final StateOverlay state;
+    private final long expirySlots;
+    private final long countMax;
+    private final int expirationsPerSlotMax;
+    private final int reindexPerStepMax;
     /**
      * The session record {@link #check} read last, for the {@link #record} or
      * {@link #firstResult} that follows it for the same client: the command applied in between
@@ -38,7 +50,18 @@ public final class SessionRecords {
     private boolean lastCheckedValid;
 
     public SessionRecords(StateOverlay state) {
+        this(state, Limits.SESSION_EXPIRY_SLOTS, Limits.SESSIONS_COUNT_MAX,
+                Limits.SESSION_EXPIRATIONS_PER_SLOT_MAX, Limits.SESSION_REINDEX_PER_STEP_MAX);
+    }
+
+    /** With limits other than {@link Limits}' (tests). */
+    SessionRecords(StateOverlay state, long expirySlots, long countMax,
+                   int expirationsPerSlotMax, int reindexPerStepMax) {
         this.state = state;
+        this.expirySlots = expirySlots;
+        this.countMax = countMax;
+        this.expirationsPerSlotMax = expirationsPerSlotMax;
+        this.reindexPerStepMax = reindexPerStepMax;
     }
 
     private byte[] sessionRecord(long clientId) {
@@ -86,46 +109,69 @@ public final class SessionRecords {
 
     /** Records a NEW command's result, applied at {@code slot}. */
     public void record(long clientId, long sequence, Reply result, long slot) {
-        byte[] key = sessionKey(clientId);
         byte[] previous = sessionRecord(clientId);
         lastCheckedValid = false; // this call writes session records
         if (previous == null) {
-            if (count() >= Limits.SESSIONS_COUNT_MAX) expireOldest(Long.MAX_VALUE, 1);
+            if (count() >= countMax) expireOldest(Long.MAX_VALUE, 1);
             setCount(count() + 1);
-        } else {
-            state.delete(lastUseKey(Bytes.getLong(previous, 8), clientId));
-        }
+            state.put(lastUseKey(slot, clientId), new byte[0]);
+        } // else its index entry stays where it is: at or before this use
         byte[] encoded = ReplyCodec.encode(result);
         if (encoded.length > Limits.SESSION_RESULT_SIZE_BYTES_MAX) encoded = RESULT_DROPPED;
         byte[] record = new byte[16 + encoded.length];
         Bytes.putLong(record, 0, sequence);
         Bytes.putLong(record, 8, slot);
         System.arraycopy(encoded, 0, record, 16, encoded.length);
-        state.put(key, record);
-        state.put(lastUseKey(slot, clientId), new byte[0]);
+        state.put(sessionKey(clientId), record);
     }
 
     /** Drops sessions unused for the expiry, a bounded number per call; call once per slot. */
     public void expire(long slot) {
-        if (slot > Limits.SESSION_EXPIRY_SLOTS) {
-            expireOldest(slot - Limits.SESSION_EXPIRY_SLOTS, Limits.SESSION_EXPIRATIONS_PER_SLOT_MAX);
-        }
+        if (slot > expirySlots) expireOldest(slot - expirySlots, expirationsPerSlotMax);
     }
 
+    /**
+     * Drops up to {@code countMax} sessions last used before {@code lastUseBelow}
+     * ({@code Long.MAX_VALUE}: evicts the least recently used), oldest first. A stale index entry
+     * met on the way is moved to its session's last use, at most {@link #reindexPerStepMax} per
+     * call; an eviction that meets more evicts the session of the oldest stale entry instead (it
+     * answers EXPIRED later, never applies twice), an expiry leaves the rest to the next slot.
+     */
     private void expireOldest(long lastUseBelow, int countMax) {
         lastCheckedValid = false; // deletes session records
-        byte[] from = {BY_LAST_USE};
-        byte[] to = lastUseBelow == Long.MAX_VALUE ? new byte[] {(byte) (BY_LAST_USE + 1)}
-                : lastUseKey(lastUseBelow, 0);
-        java.util.List<byte[]> expired = new java.util.ArrayList<>();
-        try (StateCursor cursor = state.scan(from, to)) {
-            for (; cursor.valid() && expired.size() < countMax; cursor.next()) expired.add(cursor.key());
-        }
-        for (byte[] indexKey : expired) {
+        boolean evicting = lastUseBelow == Long.MAX_VALUE;
+        int expired = 0;
+        int reindexed = 0;
+        while (expired < countMax) {
+            byte[] indexKey = oldestIndexEntry();
+            if (indexKey == null) break;
+            long indexedAt = Bytes.getLong(indexKey, 1);
+            if (indexedAt >= lastUseBelow) break; // every session left was used later
+            long clientId = Bytes.getLong(indexKey, 9);
+            byte[] record = state.get(sessionKey(clientId));
+            Assert.that(record != null, "expiry index entry without a session");
+            long lastUse = Bytes.getLong(record, 8);
+            // Evicting, the first entry indexed at its last use is the least recently used:
+            // every entry before it was moved to a later last use.
+            boolean goes = evicting ? lastUse == indexedAt || reindexed >= reindexPerStepMax
+                    : lastUse < lastUseBelow;
             state.delete(indexKey);
-            state.delete(sessionKey(Bytes.getLong(indexKey, 9)));
+            if (goes) {
+                state.delete(sessionKey(clientId));
+                expired++;
+                continue;
+            }
+            state.put(lastUseKey(lastUse, clientId), new byte[0]);
+            if (++reindexed >= reindexPerStepMax && !evicting) break;
         }
-        if (!expired.isEmpty()) setCount(count() - expired.size());
+        if (expired > 0) setCount(count() - expired);
+    }
+
+    private byte[] oldestIndexEntry() {
+        byte[] from = {BY_LAST_USE};
+        try (StateCursor cursor = state.scan(from, new byte[] {(byte) (BY_LAST_USE + 1)})) {
+            return cursor.valid() ? cursor.key() : null;
+        }
     }
 
     private long count() {
