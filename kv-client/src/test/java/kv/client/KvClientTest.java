@@ -348,13 +348,30 @@ class KvClientTest {
                 .hasMessageContaining("127.0.0.1:" + port);
     }
 
+    /** Ports tests give servers: below Linux's ephemeral range (32768-60999 by default). */
+    static final int TEST_PORT_FIRST = 20_000;
+    static final int TEST_PORT_END = 32_768;
+    static final int FREE_PORT_ATTEMPTS_MAX = 200;
+
+    /**
+     * A port free on loopback now, outside the ephemeral range: a port the kernel hands out for
+     * outgoing connections could be taken by one before a server binds it (DroppedConnectionIT
+     * once failed so: a node's peer port was in use).
+     */
     static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(System.nanoTime());
+        for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS_MAX; attempt++) {
+            int port = random.nextInt(TEST_PORT_FIRST, TEST_PORT_END);
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(
+                        java.net.InetAddress.getByName("127.0.0.1"), port));
+                return port;
+            } catch (java.io.IOException e) {
+                // Taken: try another.
+            }
         }
+        throw new IllegalStateException("no free port in " + TEST_PORT_FIRST + ".."
+                + TEST_PORT_END + " after " + FREE_PORT_ATTEMPTS_MAX + " attempts");
     }
 
     static void pollUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -337,14 +337,29 @@ public final class ServerProcess implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
+    /** Ports tests give servers: below Linux's ephemeral range (32768-60999 by default). */
+    static final int TEST_PORT_FIRST = 20_000;
+    static final int TEST_PORT_END = 32_768;
+    static final int FREE_PORT_ATTEMPTS_MAX = 200;
+
+    /**
+     * A port free on loopback now, outside the ephemeral range: a port the kernel hands out
+     * for outgoing connections could be taken by one (a client's, a peer link's) before the
+     * server binds it (kv-client's DroppedConnectionIT failed so: a peer port in use).
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(System.nanoTime());
+        for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS_MAX; attempt++) {
+            int port = random.nextInt(TEST_PORT_FIRST, TEST_PORT_END);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+                return port;
+            } catch (IOException e) {
+                // Taken: try another.
+            }
         }
+        throw new IllegalStateException("no free port in " + TEST_PORT_FIRST + ".."
+                + TEST_PORT_END + " after " + FREE_PORT_ATTEMPTS_MAX + " attempts");
     }
 
     private static void deleteRecursively(Path root) {
