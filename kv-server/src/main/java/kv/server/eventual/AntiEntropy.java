@@ -31,7 +31,8 @@ import kv.server.statemachine.Bytes;
  * one has no request left unanswered, or has heard nothing for
  * {@link Limits#EVENTUAL_ROUND_SILENCE_INTERVALS_MAX} intervals: starting on time regardless
  * made every round on a link with round trips near the interval obsolete before its range
- * replies came back, so nothing was ever repaired (simulator seed 3002157).
+ * replies came back, so nothing was ever repaired (simulator seed 3002157). A peer whose last
+ * round went silent holds nothing back until it answers again.
  */
 final class AntiEntropy {
     private final EventualConfig config;
@@ -48,6 +49,11 @@ final class AntiEntropy {
     private int roundAwaitedCount;
     /** When the current round last sent or heard something. */
     private long roundActiveNanos;
+    /**
+     * Per peer: its last round was given up for silence (down or cut off). A round with a
+     * silent peer does not hold back the next one, so peers that answer keep their pace.
+     */
+    private final boolean[] peerSilent = new boolean[Limits.REPLICAS_COUNT_MAX];
     private long nowNanos;
     /** Per peer: the bucket the next round with it starts comparing at. */
     private final int[] bucketNext = new int[Limits.REPLICAS_COUNT_MAX];
@@ -69,6 +75,7 @@ final class AntiEntropy {
             return;
         }
         if (nowNanos < roundNextNanos || roundInProgress()) return;
+        if (roundAwaitedCount > 0) peerSilent[roundPeer] = true; // given up
         roundNextNanos = nowNanos + config.antiEntropyIntervalNanos();
         int peer = nextPeer();
         if (peer < 0) return;
@@ -82,7 +89,7 @@ final class AntiEntropy {
     }
 
     private boolean roundInProgress() {
-        return roundAwaitedCount > 0 && nowNanos - roundActiveNanos
+        return roundAwaitedCount > 0 && !peerSilent[roundPeer] && nowNanos - roundActiveNanos
                 < Limits.EVENTUAL_ROUND_SILENCE_INTERVALS_MAX * config.antiEntropyIntervalNanos();
     }
 
@@ -90,6 +97,7 @@ final class AntiEntropy {
     private void heard() {
         roundAwaitedCount = Math.max(0, roundAwaitedCount - 1); // a duplicated reply counts once
         roundActiveNanos = nowNanos;
+        peerSilent[roundPeer] = false;
     }
 
     private int nextPeer() {

@@ -159,7 +159,7 @@ public final class EventualCodec {
         if (in.problem == null && format != FORMAT) return rejected("unknown format " + format);
         long senderTimestamp = in.getLong();
         if (in.problem == null
-                && (senderTimestamp < 0 || senderTimestamp > Version.TIMESTAMP_MAX)) {
+                && (senderTimestamp < 0 || senderTimestamp > Version.TIMESTAMP_ACCEPTED_MAX)) {
             in.fail("sender timestamp " + senderTimestamp + " out of range");
         }
         EventualMessage message = decodeBody(type, in);
@@ -306,7 +306,8 @@ public final class EventualCodec {
     private static Version getVersion(Reader in) {
         long timestamp = in.getLong();
         int node = in.getByte();
-        if (in.problem == null && (timestamp < 0 || timestamp > Version.TIMESTAMP_MAX)) {
+        if (in.problem == null
+                && (timestamp < 0 || timestamp > Version.TIMESTAMP_ACCEPTED_MAX)) {
             in.fail("version timestamp " + timestamp + " out of range");
         }
         if (in.problem == null && node >= Limits.REPLICAS_COUNT_MAX) {

@@ -66,21 +66,27 @@ final class EventualStore {
 
     /** Stamps a new node's metadata with the layout; refuses data written in another. */
     private void checkFormat() {
-        byte[] raw = metadataBase.get(EventualLayout.NODE_FORMAT);
-        if (raw != null && Bytes.getLong(raw, 0) == EventualLayout.FORMAT) return;
+        String problem = layoutProblem(metadataBase);
+        if (problem != null) throw new kv.server.StartRefused(problem);
+        if (metadataBase.get(EventualLayout.NODE_FORMAT) == null) {
+            metadata.put(EventualLayout.NODE_FORMAT, Bytes.ofLong(EventualLayout.FORMAT));
+        }
+    }
+
+    /** Null if {@code metadata} is empty or in this build's layout, else what to do. */
+    static String layoutProblem(StateReader metadata) {
+        byte[] raw = metadata.get(EventualLayout.NODE_FORMAT);
+        if (raw != null && Bytes.getLong(raw, 0) == EventualLayout.FORMAT) return null;
         if (raw == null) {
-            try (StateCursor cursor = metadataBase.scan(new byte[0], null)) {
-                if (!cursor.valid()) {
-                    metadata.put(EventualLayout.NODE_FORMAT, Bytes.ofLong(EventualLayout.FORMAT));
-                    return;
-                }
+            try (StateCursor cursor = metadata.scan(new byte[0], null)) {
+                if (!cursor.valid()) return null;
             }
         }
-        throw new kv.server.StartRefused("the eventual keyspaces' data here was written in layout "
+        return "the eventual keyspaces' data here was written in layout "
                 + (raw == null ? 1 : Bytes.getLong(raw, 0)) + " and this build reads layout "
                 + EventualLayout.FORMAT + ": start the node with the build that wrote it, or "
                 + "move its data directory away (its peers' anti-entropy refills the eventual "
-                + "keyspaces; strong keyspaces catch up through the log)");
+                + "keyspaces; strong keyspaces catch up through the log)";
     }
 
     /** The keyspaces {@code metadata} holds eventual keys of (bit per index). */

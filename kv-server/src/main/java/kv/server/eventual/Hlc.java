@@ -18,7 +18,7 @@ public final class Hlc {
      * 44 bits of milliseconds last until the year 2527; the timestamp then leaves room for the
      * node index in a {@link Version#stamp}.
      */
-    static final long PHYSICAL_MILLIS_MAX = Version.TIMESTAMP_MAX >>> LOGICAL_BITS;
+    static final long PHYSICAL_MILLIS_MAX = Version.TIMESTAMP_ACCEPTED_MAX >>> LOGICAL_BITS;
 
     private final Clock clock;
     /** The greatest timestamp issued or observed; every later {@link #now} exceeds it. */

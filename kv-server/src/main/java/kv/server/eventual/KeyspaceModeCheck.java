@@ -16,8 +16,14 @@ import kv.server.statemachine.StateReader;
 public final class KeyspaceModeCheck {
     private KeyspaceModeCheck() {}
 
-    /** Null if the data fits {@code keyspaces}, else what is wrong and what to do. */
+    /**
+     * Null if the data fits this build and {@code keyspaces}, else what is wrong and what to do.
+     * The eventual layout is checked first, with or without eventual keyspaces configured: data
+     * of an older layout has no keyspace markers, so it would pass for strong data.
+     */
     public static String problem(StateReader state, StateReader metadata, Keyspaces keyspaces) {
+        String layout = EventualStore.layoutProblem(metadata);
+        if (layout != null) return layout;
         long marked = EventualStore.keyspacesMarked(metadata);
         for (int index = 0; index < Limits.KEYSPACES_COUNT_MAX; index++) {
             Keyspaces.Keyspace keyspace = keyspaces.byIndex(index);

@@ -16,6 +16,11 @@ public record Version(long timestamp, int nodeIndex) implements Comparable<Versi
     static final int NODE_BITS = 3;
     /** The greatest timestamp a stamp can carry (see {@link Hlc#PHYSICAL_MILLIS_MAX}). */
     public static final long TIMESTAMP_MAX = (1L << (63 - NODE_BITS)) - 1;
+    /**
+     * The greatest timestamp accepted from a peer or a wall clock: 2^32 local events below
+     * {@link #TIMESTAMP_MAX}, so a clock lifted to it still has room to issue greater ones.
+     */
+    public static final long TIMESTAMP_ACCEPTED_MAX = TIMESTAMP_MAX - (1L << 32);
 
     static {
         Assert.that(Limits.REPLICAS_COUNT_MAX <= 1 << NODE_BITS, "a node index fits a stamp");

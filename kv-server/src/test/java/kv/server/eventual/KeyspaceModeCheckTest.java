@@ -49,6 +49,18 @@ class KeyspaceModeCheckTest {
                 .contains("configured eventual");
     }
 
+    @Test
+    void eventualDataOfAnOlderLayoutIsRefusedWhateverTheModes() {
+        writeStrong(2); // layout 1 kept eventual values as plain records, with no markers
+        StateOverlay overlay = new StateOverlay(metadata);
+        overlay.put(EventualLayout.NODE_SEQ, kv.server.statemachine.Bytes.ofLong(5));
+        metadata.write(overlay.sortedWrites());
+        for (Keyspaces keyspaces : List.of(BOTH, ALL_STRONG, ALL_EVENTUAL)) {
+            assertThat(KeyspaceModeCheck.problem(state, metadata, keyspaces))
+                    .contains("written in layout 1");
+        }
+    }
+
     private void writeStrong(int keyspace) {
         StateOverlay overlay = new StateOverlay(state);
         KeyRecords.install(overlay, keyspace, bytes("k"), KeyRecords.stringBlob(bytes("v"), 7));
