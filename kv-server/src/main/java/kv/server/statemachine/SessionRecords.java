@@ -1,5 +1,8 @@
 package kv.server.statemachine;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import kv.server.Assert;
 import kv.server.Limits;
 import kv.server.command.Reply;
@@ -140,13 +143,27 @@ public final class SessionRecords {
     private void expireOldest(long lastUseBelow, int countMax) {
         lastCheckedValid = false; // deletes session records
         boolean evicting = lastUseBelow == Long.MAX_VALUE;
+        // Every entry this step can reach, read with one cursor; entries moved during the step
+        // may come before later ones, so they wait in order beside the list.
+        List<byte[]> oldest = oldestIndexEntries(countMax + reindexPerStepMax);
+        TreeMap<byte[], Boolean> moved = new TreeMap<>(Bytes.ORDER);
+        int next = 0;
         int expired = 0;
         int reindexed = 0;
         while (expired < countMax) {
-            byte[] indexKey = oldestIndexEntry();
-            if (indexKey == null) break;
+            byte[] listed = next < oldest.size() ? oldest.get(next) : null;
+            byte[] earliestMoved = moved.isEmpty() ? null : moved.firstKey();
+            if (listed == null && earliestMoved == null) break;
+            boolean fromMoved = listed == null || earliestMoved != null
+                    && Bytes.ORDER.compare(earliestMoved, listed) < 0;
+            byte[] indexKey = fromMoved ? earliestMoved : listed;
             long indexedAt = Bytes.getLong(indexKey, 1);
             if (indexedAt >= lastUseBelow) break; // every session left was used later
+            if (fromMoved) {
+                moved.remove(indexKey);
+            } else {
+                next++;
+            }
             long clientId = Bytes.getLong(indexKey, 9);
             byte[] record = state.get(sessionKey(clientId));
             Assert.that(record != null, "expiry index entry without a session");
@@ -161,17 +178,23 @@ public final class SessionRecords {
                 expired++;
                 continue;
             }
-            state.put(lastUseKey(lastUse, clientId), new byte[0]);
+            byte[] movedKey = lastUseKey(lastUse, clientId);
+            state.put(movedKey, new byte[0]);
+            moved.put(movedKey, Boolean.TRUE);
             if (++reindexed >= reindexPerStepMax && !evicting) break;
         }
         if (expired > 0) setCount(count() - expired);
     }
 
-    private byte[] oldestIndexEntry() {
+    private List<byte[]> oldestIndexEntries(int countMax) {
+        List<byte[]> entries = new ArrayList<>();
         byte[] from = {BY_LAST_USE};
         try (StateCursor cursor = state.scan(from, new byte[] {(byte) (BY_LAST_USE + 1)})) {
-            return cursor.valid() ? cursor.key() : null;
+            for (; cursor.valid() && entries.size() < countMax; cursor.next()) {
+                entries.add(cursor.key());
+            }
         }
+        return entries;
     }
 
     private long count() {
