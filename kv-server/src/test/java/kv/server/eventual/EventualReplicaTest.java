@@ -123,14 +123,7 @@ class EventualReplicaTest {
      */
     @Test
     void antiEntropyRepairsOverLinksSlowerThanItsInterval() {
-        TestCluster cluster = new TestCluster(2, config -> config.withTimings(
-                config.writeTimeoutNanos(), config.readTimeoutNanos(), config.pushRetryNanos(),
-                50_000_000L));
-        for (int i = 0; i < 20; i++) cluster.write(0, Level.ONE, "SET", "k" + i, "v" + i);
-        cluster.deliverAll();
-        cluster.node(1).crash();
-        cluster.node(1).wipe();
-        cluster.node(1).start();
+        TestCluster cluster = replicaWipedAfterWrites(2, 20);
         cluster.advanceMillisOnSlowLinks(3_000, 80); // one hop per 80 ms: 160 ms round trips
         assertThat(cluster.get(1, "DBSIZE")).isEqualTo("20");
         assertThat(cluster.node(1).replica.keyspaceDigest(TestCluster.KEYSPACE))
@@ -144,18 +137,27 @@ class EventualReplicaTest {
      */
     @Test
     void antiEntropyKeepsItsPaceWithPeersDown() {
-        TestCluster cluster = new TestCluster(5, config -> config.withTimings(
-                config.writeTimeoutNanos(), config.readTimeoutNanos(), config.pushRetryNanos(),
-                50_000_000L));
-        for (int i = 0; i < 40; i++) cluster.write(0, Level.ONE, "SET", "k" + i, "v" + i);
-        cluster.deliverAll();
+        TestCluster cluster = replicaWipedAfterWrites(5, 40);
         for (int node = 2; node < 5; node++) cluster.node(node).crash();
-        cluster.node(1).crash();
-        cluster.node(1).wipe();
-        cluster.node(1).start();
         // Deterministic: all 40 by 2.5 s; waiting out every silent round, 24 (all by 4 s).
         cluster.advanceMillisOnSlowLinks(2_500, 80);
         assertThat(cluster.get(1, "DBSIZE")).isEqualTo("40");
+    }
+
+    /**
+     * A cluster with anti-entropy every 50 ms where node 0 wrote {@code keys} keys, replicated
+     * everywhere, and node 1 then lost its disk: only anti-entropy can bring them back.
+     */
+    private static TestCluster replicaWipedAfterWrites(int nodesCount, int keys) {
+        TestCluster cluster = new TestCluster(nodesCount, config -> config.withTimings(
+                config.writeTimeoutNanos(), config.readTimeoutNanos(), config.pushRetryNanos(),
+                50_000_000L));
+        for (int i = 0; i < keys; i++) cluster.write(0, Level.ONE, "SET", "k" + i, "v" + i);
+        cluster.deliverAll();
+        cluster.node(1).crash();
+        cluster.node(1).wipe();
+        cluster.node(1).start();
+        return cluster;
     }
 
     @Test
