@@ -1,7 +1,7 @@
 package kv.server.statemachine;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.TreeMap;
 import kv.server.Assert;
 import kv.server.Limits;
@@ -35,6 +35,8 @@ public final class SessionRecords {
     private static final byte SESSION = (byte) 0xF0;
     private static final byte BY_LAST_USE = (byte) 0xF1;
     private static final byte[] COUNT = {(byte) 0xF2, 'c', 'o', 'u', 'n', 't'};
+    /** Expiry-index entries one cursor reads at a time (a step usually needs the first only). */
+    private static final int INDEX_PAGE_ENTRIES = 16;
     /** Stored instead of a result too large to keep: the retry learns it was applied. */
     private static final byte[] RESULT_DROPPED = {};
 
@@ -143,15 +145,15 @@ public final class SessionRecords {
     private void expireOldest(long lastUseBelow, int countMax) {
         lastCheckedValid = false; // deletes session records
         boolean evicting = lastUseBelow == Long.MAX_VALUE;
-        // Every entry this step can reach, read with one cursor; entries moved during the step
-        // may come before later ones, so they wait in order beside the list.
-        List<byte[]> oldest = oldestIndexEntries(countMax + reindexPerStepMax);
+        // Entries moved during the step may come before ones not read yet: they wait in order
+        // beside the walk, which skips them when it reads on.
         TreeMap<byte[], Boolean> moved = new TreeMap<>(Bytes.ORDER);
-        int next = 0;
+        IndexWalk walk = new IndexWalk(evicting ? new byte[] {(byte) (BY_LAST_USE + 1)}
+                : lastUseKey(lastUseBelow, 0), moved);
         int expired = 0;
         int reindexed = 0;
         while (expired < countMax) {
-            byte[] listed = next < oldest.size() ? oldest.get(next) : null;
+            byte[] listed = walk.peek();
             byte[] earliestMoved = moved.isEmpty() ? null : moved.firstKey();
             if (listed == null && earliestMoved == null) break;
             boolean fromMoved = listed == null || earliestMoved != null
@@ -162,7 +164,7 @@ public final class SessionRecords {
             if (fromMoved) {
                 moved.remove(indexKey);
             } else {
-                next++;
+                walk.pop();
             }
             long clientId = Bytes.getLong(indexKey, 9);
             byte[] record = state.get(sessionKey(clientId));
@@ -186,15 +188,44 @@ public final class SessionRecords {
         if (expired > 0) setCount(count() - expired);
     }
 
-    private List<byte[]> oldestIndexEntries(int countMax) {
-        List<byte[]> entries = new ArrayList<>();
-        byte[] from = {BY_LAST_USE};
-        try (StateCursor cursor = state.scan(from, new byte[] {(byte) (BY_LAST_USE + 1)})) {
-            for (; cursor.valid() && entries.size() < countMax; cursor.next()) {
-                entries.add(cursor.key());
-            }
+    /**
+     * The expiry index in order below {@code end}, read {@link #INDEX_PAGE_ENTRIES} at a time
+     * (a step usually looks at one entry), skipping the entries this step moved.
+     */
+    private final class IndexWalk {
+        private final byte[] end;
+        private final TreeMap<byte[], Boolean> moved;
+        private final ArrayDeque<byte[]> page = new ArrayDeque<>();
+        private byte[] lastRead;
+        private boolean exhausted;
+
+        IndexWalk(byte[] end, TreeMap<byte[], Boolean> moved) {
+            this.end = end;
+            this.moved = moved;
         }
-        return entries;
+
+        /** The next entry, or null at the end. */
+        byte[] peek() {
+            while (page.isEmpty() && !exhausted) readPage();
+            return page.peekFirst();
+        }
+
+        void pop() {
+            page.pollFirst();
+        }
+
+        private void readPage() {
+            byte[] from = lastRead == null ? new byte[] {BY_LAST_USE}
+                    : Arrays.copyOf(lastRead, lastRead.length + 1); // just after it
+            int read = 0;
+            try (StateCursor cursor = state.scan(from, end)) {
+                for (; cursor.valid() && read < INDEX_PAGE_ENTRIES; cursor.next(), read++) {
+                    lastRead = cursor.key();
+                    if (!moved.containsKey(lastRead)) page.addLast(lastRead);
+                }
+            }
+            exhausted = read < INDEX_PAGE_ENTRIES;
+        }
     }
 
     private long count() {
