@@ -108,15 +108,15 @@ final class EventualStore {
                 for (; cursor.valid(); cursor.next()) {
                     byte[] key = KeyRecords.keyOfMeta(cursor.key());
                     Version version = Version.ofStamp(KeyRecords.versionOfMeta(cursor.value()));
-                    xorDigest(keyspace, key, version);
+                    xorDigest(keyspace, key, EventualLayout.bucketOf(keyspace, key), version);
                 }
             }
         }
     }
 
-    private void xorDigest(int keyspace, byte[] key, Version version) {
+    private void xorDigest(int keyspace, byte[] key, int bucket, Version version) {
         long entryDigest = EventualLayout.entryDigest(keyspace, key, version);
-        digests[EventualLayout.bucketOf(keyspace, key)] ^= entryDigest;
+        digests[bucket] ^= entryDigest;
         keyspaceDigests[keyspace] ^= entryDigest;
     }
 
@@ -209,7 +209,8 @@ final class EventualStore {
             keyspacesMask |= 1L << keyspace;
             metadata.put(EventualLayout.keyspaceMarker(keyspace), new byte[0]);
         }
-        if (old != null && !old.tombstone()) xorDigest(keyspace, key, old.version());
+        int bucket = EventualLayout.bucketOf(keyspace, key);
+        if (old != null && !old.tombstone()) xorDigest(keyspace, key, bucket, old.version());
         if (old != null && old.tombstone()) {
             metadata.delete(EventualLayout.tombstone(old.version(), keyspace, key));
             if (!value.isTombstone()) metadata.delete(EventualLayout.version(keyspace, key));
@@ -221,7 +222,7 @@ final class EventualStore {
                     value.version(), EventualLayout.KIND_TOMBSTONE));
             metadata.put(EventualLayout.tombstone(value.version(), keyspace, key), new byte[0]);
         } else {
-            xorDigest(keyspace, key, value.version());
+            xorDigest(keyspace, key, bucket, value.version());
         }
     }
 
