@@ -626,12 +626,7 @@ public final class Replica {
         if (index == pending.size()) pending.clear();
         else pending.subList(0, index).clear();
         if (first == slotNext) return;
-        List<Entry> entries = entriesBetween(first, slotNext);
-        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
-            if (isPeer(peer)) {
-                send(new Message.Accept(nodeIndex, peer, ballot, entries, chosenBelow));
-            }
-        }
+        broadcastAccepts(first);
         chosenAnnouncedBelow = chosenBelow;
         advanceChosen();
         if (lease != null) sendLeaseMessages(0);
@@ -680,9 +675,7 @@ public final class Replica {
     private void onAccepted(Message.Accepted m) {
         if (role != Role.LEADER || m.ballot() != ballot) return;
         int peerBit = Quorum.bit(m.from());
-        heardMask |= peerBit;
-        peerHeardTick[m.from()] = ticksCount;
-        peersAnsweredMask |= peerBit;
+        heardFrom(m.from());
         peerChosenBelow[m.from()] = Math.max(peerChosenBelow[m.from()], m.chosenBelow());
         long end = Math.min(m.slotEnd(), slotNext);
         for (long slot = Math.max(m.slotFirst(), chosenBelow); slot < end; slot++) {
@@ -741,9 +734,7 @@ public final class Replica {
 
     private void onHeartbeatReply(Message.HeartbeatReply m) {
         if (role != Role.LEADER || m.ballot() != ballot) return;
-        heardMask |= Quorum.bit(m.from());
-        peerHeardTick[m.from()] = ticksCount;
-        peersAnsweredMask |= Quorum.bit(m.from());
+        heardFrom(m.from());
         peerChosenBelow[m.from()] = m.chosenBelow();
         if (m.chosenBelow() >= m.heartbeatChosenBelow()) return;
         if (m.chosenBelow() < snapshotBelow) {
@@ -961,10 +952,7 @@ public final class Replica {
         long slot = slotNext;
         proposeAt(slot, Value.leaseHolders(wanted));
         slotNext++;
-        List<Entry> entries = entriesBetween(slot, slotNext);
-        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
-            if (isPeer(peer)) send(new Message.Accept(nodeIndex, peer, ballot, entries, chosenBelow));
-        }
+        broadcastAccepts(slot);
         leaseHoldersProposedSlot = slot;
         eventLog.info(prefix() + " proposed lease holders=" + Integer.toBinaryString(wanted)
                 + " at slot " + slot + " (was " + Integer.toBinaryString(current) + ")");
@@ -1371,6 +1359,23 @@ public final class Replica {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Leader: {@code peer} answered in our ballot (quorum check and lease holder upkeep). */
+    private void heardFrom(int peer) {
+        heardMask |= Quorum.bit(peer);
+        peersAnsweredMask |= Quorum.bit(peer);
+        peerHeardTick[peer] = ticksCount;
+    }
+
+    /** Leader: sends every peer an Accept for our new slots [first, slotNext). */
+    private void broadcastAccepts(long first) {
+        List<Entry> entries = entriesBetween(first, slotNext);
+        for (int peer = 0; peer < Limits.REPLICAS_COUNT_MAX; peer++) {
+            if (isPeer(peer)) {
+                send(new Message.Accept(nodeIndex, peer, ballot, entries, chosenBelow));
+            }
+        }
+    }
 
     /** Leader: a slot of our ballot not yet chosen. */
     private boolean unchosenInBallot(long slot) {
