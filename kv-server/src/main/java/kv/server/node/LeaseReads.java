@@ -171,12 +171,14 @@ final class LeaseReads {
         }
         for (int i = waiting.size(); i > 0; i--) {
             Waiting read = waiting.pollFirst();
-            ReadCheck check = check(read.commands, nowNanos);
             if (read.readIndex >= 0 && replica.appliedBelow() >= read.readIndex) {
                 // Every write acknowledged before the read came is below the index: applied.
                 servedByReadIndex.increment();
                 local.read(read.commands, read.callback);
-            } else if (check == ReadCheck.LOCAL_OK) {
+                continue;
+            }
+            ReadCheck check = check(read.commands, nowNanos);
+            if (check == ReadCheck.LOCAL_OK) {
                 forget(read);
                 servedAfterWait.increment();
                 local.read(read.commands, read.callback);

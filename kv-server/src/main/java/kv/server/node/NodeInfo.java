@@ -94,21 +94,12 @@ final class NodeInfo implements InfoSource {
                 + "\r\nsynod_campaigns:" + status.campaignsCount() + "\r\n" + leaseFields(status.lease());
     }
 
-    /** Node ids as "1,2,3" (empty when none). */
-    private static String joinIds(List<Integer> ids) {
-        StringBuilder out = new StringBuilder();
-        for (int id : ids) {
-            if (out.length() > 0) out.append(',');
-            out.append(id);
-        }
-        return out.toString();
-    }
-
     /** Quorum-lease state: INFO replication's synod_lease_* fields. */
     private static String leaseFields(LeaseStatus lease) {
         return "synod_lease_enabled:" + (lease.enabled() ? 1 : 0)
                 + "\r\nsynod_lease_era:" + lease.era()
-                + "\r\nsynod_lease_holders:" + joinIds(lease.holders())
+                + "\r\nsynod_lease_holders:" + lease.holders().stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(","))
                 + "\r\nsynod_lease_valid_ms:" + lease.validMillis()
                 + "\r\nsynod_lease_grants_held:" + lease.grantsHeld()
                 + "\r\nsynod_lease_grants_given:" + lease.grantsGiven()

@@ -31,10 +31,10 @@ public final class RocksStorage implements AutoCloseable {
     public static final String CF_EVENTUAL = "eventual";
     public static final String CF_SESSIONS = "sessions";
     private static final String[] FAMILIES = {CF_META, CF_LOG, CF_STATE, CF_EVENTUAL, CF_SESSIONS};
-    /** Memtable bloom of the state family, as a fraction of its write buffer (64 MiB). */
-    private static final double STATE_MEMTABLE_BLOOM_SIZE_RATIO = 0.02;
-    /** Table-file bloom of the state family: 10 bits per key, ~1% false positives. */
-    private static final double STATE_BLOOM_BITS_PER_KEY = 10;
+    /** Memtable bloom of the state and eventual families, as a fraction of the write buffer. */
+    private static final double BLOOM_MEMTABLE_SIZE_RATIO = 0.02;
+    /** Table-file bloom of those families: 10 bits per key, ~1% false positives. */
+    private static final double BLOOM_BITS_PER_KEY = 10;
 
     private final RocksDB db;
     private final DBOptions options;
@@ -43,8 +43,8 @@ public final class RocksStorage implements AutoCloseable {
      * The state and eventual families': as the others, plus bloom filters for point reads of
      * absent keys (a merge of a new eventual key looks for its tombstone in the eventual family).
      */
-    private final ColumnFamilyOptions stateOptions;
-    private final BloomFilter stateFilter;
+    private final ColumnFamilyOptions bloomFamilyOptions;
+    private final BloomFilter bloomFilter;
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final Path directory;
@@ -61,12 +61,12 @@ public final class RocksStorage implements AutoCloseable {
             // table file. The memtable bloom (2% of the write buffer: ~20 bits per entry at
             // 100-byte values) and table blooms (10 bits per key, ~1% false positives) answer
             // most such reads at once, for a hash per insert.
-            stateFilter = new BloomFilter(STATE_BLOOM_BITS_PER_KEY);
-            stateOptions = new ColumnFamilyOptions()
-                    .setMemtablePrefixBloomSizeRatio(STATE_MEMTABLE_BLOOM_SIZE_RATIO)
+            bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
+            bloomFamilyOptions = new ColumnFamilyOptions()
+                    .setMemtablePrefixBloomSizeRatio(BLOOM_MEMTABLE_SIZE_RATIO)
                     .setMemtableWholeKeyFiltering(true)
                     .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache)
-                            .setFilterPolicy(stateFilter).setWholeKeyFiltering(true));
+                            .setFilterPolicy(bloomFilter).setWholeKeyFiltering(true));
             options = new DBOptions().setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
                     .setMaxBackgroundJobs(2);
@@ -76,7 +76,7 @@ public final class RocksStorage implements AutoCloseable {
             for (String family : FAMILIES) {
                 descriptors.add(new ColumnFamilyDescriptor(
                         family.getBytes(StandardCharsets.US_ASCII),
-                        family.equals(CF_STATE) || family.equals(CF_EVENTUAL) ? stateOptions
+                        family.equals(CF_STATE) || family.equals(CF_EVENTUAL) ? bloomFamilyOptions
                                 : familyOptions));
             }
             db = RocksDB.open(options, directory.toString(), descriptors, handles);
@@ -116,8 +116,8 @@ public final class RocksStorage implements AutoCloseable {
         db.close();
         options.close();
         familyOptions.close();
-        stateOptions.close();
-        stateFilter.close();
+        bloomFamilyOptions.close();
+        bloomFilter.close();
         blockCache.close();
     }
 }
