@@ -721,12 +721,7 @@ public final class Replica {
     // ---------------------------------------------------------------- heartbeats, learning
 
     private void onHeartbeat(Message.Heartbeat m) {
-        ballotSeen = Math.max(ballotSeen, m.ballot());
-        if (m.ballot() < promisedBallot) {
-            refuse(m.from(), m.ballot());
-            return;
-        }
-        followLeader(m.from(), m.ballot());
+        if (!followIfCurrent(m.from(), m.ballot())) return;
         learnChosenFromLeader(m.ballot(), m.chosenBelow());
         send(new Message.HeartbeatReply(nodeIndex, m.from(), m.ballot(), chosenBelow,
                 m.chosenBelow()));
@@ -1315,12 +1310,7 @@ public final class Replica {
     }
 
     private void onReadRound(Message.ReadRound m) {
-        ballotSeen = Math.max(ballotSeen, m.ballot());
-        if (m.ballot() < promisedBallot) {
-            refuse(m.from(), m.ballot());
-            return;
-        }
-        followLeader(m.from(), m.ballot());
+        if (!followIfCurrent(m.from(), m.ballot())) return;
         send(new Message.ReadRoundReply(nodeIndex, m.from(), m.ballot(), m.round()));
     }
 
@@ -1359,6 +1349,20 @@ public final class Replica {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * A leader's message in {@code leaderBallot}: refused if below our promise (false), else we
+     * follow that leader (true).
+     */
+    private boolean followIfCurrent(int from, long leaderBallot) {
+        ballotSeen = Math.max(ballotSeen, leaderBallot);
+        if (leaderBallot < promisedBallot) {
+            refuse(from, leaderBallot);
+            return false;
+        }
+        followLeader(from, leaderBallot);
+        return true;
+    }
 
     /** Leader: {@code peer} answered in our ballot (quorum check and lease holder upkeep). */
     private void heardFrom(int peer) {
