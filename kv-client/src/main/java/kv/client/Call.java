@@ -150,6 +150,17 @@ final class Call<T> implements Pending.Listener {
         synchronized (this) {
             if (pending.attemptIndex != attemptIndex || future.isDone()) return;
         }
+        if (error instanceof ProtocolException) {
+            // Its reply was malformed or too large: a retry would get the same answer (and
+            // close another connection under the requests pipelined behind it). The server
+            // answered, so a write may have been applied: finishExhausted says so.
+            synchronized (this) {
+                lastError = error;
+                if (write) maybeApplied = true;
+            }
+            finishExhausted();
+            return;
+        }
         if (error instanceof ConnectionException) client.cluster().suspect(attemptNodeId);
         retryLater(error, maybeSent);
     }

@@ -361,8 +361,19 @@ final class RespConnection {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // Decoder errors (bad RESP) and socket errors: close; every request fails typed.
             Throwable root = cause.getCause() instanceof ProtocolException ? cause.getCause() : cause;
-            closeCause = root instanceof KvException kv ? kv
-                    : new ConnectionException("connection to " + address + " failed: " + root, root);
+            if (root instanceof ProtocolException malformed) {
+                // Replies come in order and the decoder hands on every reply it decoded before
+                // the bad bytes, so the oldest request in flight is the one answered malformed:
+                // it fails with the ProtocolException (Call does not retry that: the same
+                // request would get the same answer). Those behind it only lost the connection.
+                Pending answered = inFlight.poll();
+                if (answered != null) complete(answered, null, malformed);
+                closeCause = new ConnectionException("connection to " + address
+                        + " closed: an earlier reply on it was malformed (" + malformed.getMessage() + ")");
+            } else {
+                closeCause = root instanceof KvException kv ? kv
+                        : new ConnectionException("connection to " + address + " failed: " + root, root);
+            }
             ctx.close();
         }
     }

@@ -264,9 +264,11 @@ class KvClientTest {
     @Test
     void aMalformedReplyMidPipelineFailsOnlyThatConnectionsRequestsTyped() throws Exception {
         // Property: a reply that is not RESP closes the connection (its framing is lost): the
-        // requests answered before it succeed, it and those behind it fail with
-        // ProtocolException; with retries, the ones behind it succeed on a new connection.
-        try (FakeServer server = new FakeServer(command -> command.get(1).startsWith("bad")
+        // requests answered before it succeed; the one answered malformed fails with
+        // ProtocolException and is never retried (it would get the same answer and close the
+        // next connection too); those behind it lost only their connection, so they fail with
+        // ConnectionException without retries and succeed on a new connection with them.
+        try (FakeServer server = new FakeServer(command -> command.stream().anyMatch(arg -> arg.startsWith("bad"))
                 ? "?not RESP\r\n" : bulk(command.get(1)))) {
             try (KvClient client = builder(server).retryPolicy(RetryPolicy.none()).build()) {
                 CompletableFuture<String> before = client.get("a");
@@ -275,10 +277,8 @@ class KvClientTest {
                 assertThat(before.join()).isEqualTo("a");
                 assertThatThrownBy(bad::join).hasCauseInstanceOf(ProtocolException.class)
                         .hasMessageContaining("unexpected reply type byte");
-                // Sent before the bad reply arrived (ProtocolException), or after it closed the
-                // connection (nothing reachable until the client reconnects): typed either way.
-                assertThatThrownBy(behind::join).cause().isInstanceOfAny(ProtocolException.class,
-                        ConnectionException.class);
+                // Sent before the bad reply arrived, or after it closed the connection.
+                assertThatThrownBy(behind::join).hasCauseInstanceOf(ConnectionException.class);
                 pollUntil(() -> {
                     try {
                         return "d".equals(client.get("d").join());
@@ -294,7 +294,15 @@ class KvClientTest {
                 CompletableFuture<String> behind = client.get("e");
                 assertThatThrownBy(bad::join).hasCauseInstanceOf(ProtocolException.class);
                 assertThat(behind.join()).isEqualTo("e");
+                // A write answered malformed may have been applied: its outcome is unknown.
+                assertThatThrownBy(() -> client.set("bad-write", "v").join())
+                        .hasCauseInstanceOf(UnknownOutcomeException.class)
+                        .hasRootCauseInstanceOf(ProtocolException.class);
             }
+            assertThat(server.received.stream().filter(command -> command.contains("bad")).count())
+                    .as("the request answered malformed, once per client").isEqualTo(2);
+            assertThat(server.received.stream().filter(command -> command.contains("bad-write")).count())
+                    .as("the write answered malformed, not retried").isEqualTo(1);
         }
     }
 
