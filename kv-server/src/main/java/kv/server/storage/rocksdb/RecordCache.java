@@ -9,8 +9,8 @@ import kv.server.statemachine.StateReader;
 import kv.server.statemachine.StateWrites;
 
 /**
- * The records one writer (the eventual driver) last wrote to one column family, by key, in
- * memory: a point read of a recently written key costs a hash lookup instead of a RocksDB
+ * The records one writer (the eventual driver, or the strong keyspaces' apply thread) last
+ * wrote to one column family, by key, in memory: a point read of a recently written key costs a hash lookup instead of a RocksDB
  * memtable search. Measured with perf on the 3-node bench (2 cores): the memtable skiplist
  * search (a 64 MiB memtable of random keys misses the CPU caches at every level) was a quarter
  * of a GET@ONE's CPU on the event loop; Redis answers from a hash.
@@ -21,9 +21,9 @@ import kv.server.statemachine.StateWrites;
  * older than RocksDB's once the writer moved on: while RocksDB is ahead, the key is either
  * cached with the older record (the writer has not answered anyone yet) or not cached at all.
  * Deletes, empty records and records over
- * {@link Limits#EVENTUAL_RECORD_CACHE_RECORD_SIZE_BYTES_MAX} remove the key. Only the single
+ * {@link Limits#RECORD_CACHE_RECORD_SIZE_BYTES_MAX} remove the key. Only the single
  * writer mutates, so the size accounting needs no atomics; when over
- * {@link Limits#EVENTUAL_RECORD_CACHE_SIZE_BYTES_MAX} it drops entries in the map's own order
+ * its size bound it drops entries in the map's own order
  * (hash order: about random), which is always safe, since a miss reads RocksDB.
  */
 final class RecordCache {
@@ -81,9 +81,9 @@ final class RecordCache {
     void apply(StateWrites writes) {
         for (StateWrites.Op op : writes.ops()) {
             if (op.rangeEnd() != null) {
-                clear(); // not used by the eventual stores (range tombstones slow reads); safe
+                clear(); // FLUSHDB in a strong keyspace (rare; the eventual stores never do it)
             } else if (op.value() == null || op.value().length == 0
-                    || op.value().length > Limits.EVENTUAL_RECORD_CACHE_RECORD_SIZE_BYTES_MAX) {
+                    || op.value().length > Limits.RECORD_CACHE_RECORD_SIZE_BYTES_MAX) {
                 // Empty records (scan-order and tombstone-index entries) are only ever scanned:
                 // caching them would take the room of ~100,000 keys' values in the benchmark.
                 remove(op.key());
@@ -104,7 +104,8 @@ final class RecordCache {
         if (old != null) sizeBytes -= entryBytes(key, old);
     }
 
-    private void clear() {
+    /** Forgets everything (the store's records were replaced wholesale). Writer thread only. */
+    void clear() {
         records.clear();
         sizeBytes = 0;
         evictionCursor = null;

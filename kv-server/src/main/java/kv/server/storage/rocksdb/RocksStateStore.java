@@ -1,6 +1,7 @@
 package kv.server.storage.rocksdb;
 
 import java.nio.charset.StandardCharsets;
+import kv.server.Limits;
 import kv.server.statemachine.Bytes;
 import kv.server.statemachine.StateCursor;
 import kv.server.statemachine.StateReader;
@@ -19,6 +20,10 @@ import org.rocksdb.WriteOptions;
 /**
  * Keyspace state in the state column family; the applied slot lives in the meta family and is
  * written in the same WriteBatch as the state it covers, so a crash never separates them.
+ * Recently applied records are also kept in a {@link RecordCache} (the apply thread is the
+ * only writer): lease reads on the event loops and the apply step's own reads (a key's meta
+ * record, a client's session record) find them without a memtable search. The cache follows
+ * each write before the applied slot moves and before any reply of the slot leaves.
  */
 public final class RocksStateStore implements StateStore {
     private static final byte[] APPLIED_SLOT_KEY = "applied-slot".getBytes(StandardCharsets.US_ASCII);
@@ -30,14 +35,15 @@ public final class RocksStateStore implements StateStore {
     private final WriteOptions writeOptions = new WriteOptions();
     private final StateReader live;
     private final StateReader cachedOnly;
+    private final RecordCache cache = new RecordCache(Limits.STATE_RECORD_CACHE_SIZE_BYTES_MAX);
     private volatile long appliedSlot;
 
     public RocksStateStore(RocksStorage storage) {
         this.db = storage.db();
         this.state = storage.family(RocksStorage.CF_STATE);
         this.meta = storage.family(RocksStorage.CF_META);
-        this.live = new FamilyReader(db, state, null);
-        this.cachedOnly = new CachedOnlyReader(db, state);
+        this.live = cache.over(new FamilyReader(db, state, null));
+        this.cachedOnly = cache.over(new CachedOnlyReader(db, state));
         try {
             byte[] applied = db.get(meta, APPLIED_SLOT_KEY);
             this.appliedSlot = applied == null ? 0 : Bytes.getLong(applied, 0);
@@ -89,6 +95,7 @@ public final class RocksStateStore implements StateStore {
             }
             batch.put(meta, APPLIED_SLOT_KEY, Bytes.ofLong(slot));
             db.write(writeOptions, batch);
+            cache.apply(writes);
             appliedSlot = slot;
         } catch (RocksDBException e) {
             throw new StorageFailure("state write of slot " + slot + " failed: " + e.getMessage(), e);
@@ -147,6 +154,7 @@ public final class RocksStateStore implements StateStore {
             }
             batch.put(meta, APPLIED_SLOT_KEY, Bytes.ofLong(slot));
             db.write(synced, batch);
+            cache.clear(); // every strong record was replaced
             appliedSlot = slot;
         } catch (RocksDBException | java.nio.BufferUnderflowException | NegativeArraySizeException e) {
             throw new StorageFailure("installing a state snapshot at slot " + slot + " failed: " + e, e);

@@ -73,7 +73,7 @@ class RecordCacheTest {
         StateReader reader = cache.over(base);
         write(cache, new StateWrites(List.of(put("a", bytes("1")), put("b", bytes("2")),
                 put("c", bytes("3")), put("e", bytes("4")))));
-        byte[] large = new byte[Limits.EVENTUAL_RECORD_CACHE_RECORD_SIZE_BYTES_MAX + 1];
+        byte[] large = new byte[Limits.RECORD_CACHE_RECORD_SIZE_BYTES_MAX + 1];
         write(cache, new StateWrites(List.of(new StateWrites.Op(bytes("a"), null, null),
                 put("b", large), put("e", new byte[0]),
                 new StateWrites.Op(bytes("c"), null, bytes("d")))));

@@ -57,10 +57,19 @@ class RocksStorageTest {
                     new StateWrites.Op(bytes("b"), bytes("2"), null),
                     new StateWrites.Op(bytes("c"), bytes("3"), null),
                     new StateWrites.Op(bytes("b"), null, bytes("c")))));
+            // Read back at once (the record cache answers; the range delete must reach it too).
+            assertThat(state.live().get(bytes("a"))).isEqualTo(bytes("1"));
+            assertThat(state.live().get(bytes("b"))).isNull();
+            assertThat(state.cachedOnly().get(bytes("b"))).isNull();
+            assertThat(state.live().get(bytes("c"))).isEqualTo(bytes("3"));
+            state.write(6, new StateWrites(List.of(new StateWrites.Op(bytes("c"), null, null))));
+            assertThat(state.live().get(bytes("c"))).isNull();
+            state.write(7, new StateWrites(List.of(new StateWrites.Op(bytes("c"), bytes("4"), null))));
+            assertThat(state.cachedOnly().get(bytes("c"))).isEqualTo(bytes("4"));
         }
         try (RocksStorage storage = new RocksStorage(dir, 8 << 20)) {
             RocksStateStore state = new RocksStateStore(storage);
-            assertThat(state.appliedSlot()).isEqualTo(5);
+            assertThat(state.appliedSlot()).isEqualTo(7);
             assertThat(state.live().get(bytes("b"))).isNull();
             try (StateStore.Snapshot snapshot = state.snapshot();
                  StateCursor cursor = snapshot.scan(bytes("a"), bytes("z"))) {
@@ -98,7 +107,9 @@ class RocksStorageTest {
                     new StateWrites.Op(new byte[] {0, 1, 'z'}, bytes("later"), null))));
             state.replaceAll(new int[] {0}, 9, exported);
             assertThat(state.live().get(strongKey)).isEqualTo(bytes("s"));
+            // Written (and cached) at slot 4, gone with the install.
             assertThat(state.live().get(new byte[] {0, 1, 'z'})).isNull();
+            assertThat(state.cachedOnly().get(new byte[] {0, 1, 'z'})).isNull();
             assertThat(state.live().get(eventualKey)).isEqualTo(bytes("e")); // untouched
             assertThat(state.appliedSlot()).isEqualTo(9);
             assertThat(state.export(new int[] {0}, 4)).isNull(); // over the size bound
