@@ -45,6 +45,8 @@ final class Cluster implements AutoCloseable {
         volatile long suspectUntilNanos;
         /** Calls this member answered other than with an error, over all its connections. */
         final LongAdder answeredCount = new LongAdder();
+        /** Failures that made (or kept) it suspect. */
+        final LongAdder suspicionsCount = new LongAdder();
 
         Node(int id, InetSocketAddress address, int connectionsCount) {
             this.id = id;
@@ -301,6 +303,7 @@ final class Cluster implements AutoCloseable {
         if (node == null) return;
         long now = System.nanoTime();
         if (!node.isSuspect(now)) LOG.debug("avoiding node id={} for {} ms", nodeId, ClientLimits.NODE_SUSPECT_MILLIS);
+        node.suspicionsCount.increment();
         node.suspectUntilNanos = now + TimeUnit.MILLISECONDS.toNanos(ClientLimits.NODE_SUSPECT_MILLIS);
         requestRefresh();
     }
@@ -366,6 +369,12 @@ final class Cluster implements AutoCloseable {
     boolean isSuspect(int nodeId) {
         Node node = find(nodes, nodeId);
         return node != null && node.isSuspect(System.nanoTime());
+    }
+
+    /** Failures that made or kept member {@code nodeId} suspect; 0 for an unknown member. */
+    long suspicionsCount(int nodeId) {
+        Node node = find(nodes, nodeId);
+        return node == null ? 0 : node.suspicionsCount.sum();
     }
 
     /** Calls member {@code nodeId} answered other than with an error; 0 for an unknown member. */

@@ -53,9 +53,13 @@ class ConsistencyIT {
             assertThat(all.blocking().get("k")).isEqualTo("v1");
             assertThat(client.blocking().incr("n")).isEqualTo(1); // no SESSION wrapper here
 
-            int victim = leader == 1 ? 2 : 1;
+            // A young cluster may still change leaders: the victim must be a follower now, and
+            // the client (reading and writing at the leader) must route to the current leader.
+            int current = cluster.awaitLeader(STEP_TIMEOUT_MILLIS);
+            KvClientTest.pollUntil(() -> client.leaderId() == current);
+            int victim = current == 1 ? 2 : 1;
             cluster.node(victim).kill9();
-            System.out.printf("killed node %d (leader is %d)%n", victim, leader);
+            System.out.printf("killed node %d (leader is %d)%n", victim, current);
 
             CompletableFuture<Void> allWrite = all.set("a", "1");
             CompletableFuture<Void> oneWrite = one.set("b", "1");

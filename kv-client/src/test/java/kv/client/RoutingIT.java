@@ -97,13 +97,14 @@ class RoutingIT {
     private static void partitionAndHeal(ServerNodes cluster, Firewall firewall, KvClient client,
             LoadThreads load, int victim, String role) throws Exception {
         awaitAnswers(client, victim, RETURN_ANSWERS_COUNT, "before partitioning the " + role);
+        long suspicionsBefore = client.cluster().suspicionsCount(victim);
         firewall.isolate(host(victim), othersOf(cluster, victim));
         System.out.printf("partitioned %s node %d%n", role, victim);
         load.awaitProgress(PROGRESS_CALLS_COUNT, "with the " + role + " partitioned");
         // Then a window after the client found out (the node failed a call): by then it cannot
         // answer any more (with quorum leases a cut-off holder reads locally until its lease
         // ends, which is before its first failure), and the client has learned to avoid it.
-        awaitSuspect(client, victim, "with the " + role + " partitioned");
+        awaitSuspect(client, victim, suspicionsBefore, "with the " + role + " partitioned");
         long answeredBefore = client.cluster().answeredCount(victim);
         load.awaitProgress(PROGRESS_CALLS_COUNT, "with the " + role + " partitioned");
         assertThat(client.cluster().answeredCount(victim)).as("answers from the partitioned %s", role)
@@ -112,9 +113,14 @@ class RoutingIT {
         awaitAnswers(client, victim, RETURN_ANSWERS_COUNT, "after healing the " + role);
     }
 
-    private static void awaitSuspect(KvClient client, int nodeId, String when) {
+    /**
+     * Until the client suspects {@code nodeId} for a failure after the partition: a suspicion
+     * left from before it (an election's errors) says nothing about the cut-off node.
+     */
+    private static void awaitSuspect(KvClient client, int nodeId, long suspicionsBefore, String when) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_TIMEOUT_MILLIS);
-        while (!client.cluster().isSuspect(nodeId)) {
+        while (!client.cluster().isSuspect(nodeId)
+                || client.cluster().suspicionsCount(nodeId) == suspicionsBefore) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the client never avoided node " + nodeId + " " + when
                         + " within " + STEP_TIMEOUT_MILLIS + " ms");

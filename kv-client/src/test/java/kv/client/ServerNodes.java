@@ -56,6 +56,15 @@ final class ServerNodes implements AutoCloseable {
             awaitPong();
         }
 
+        /** SIGSTOP by its own pid: it holds every connection open and answers nothing. */
+        void pause() throws IOException, InterruptedException {
+            Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid()))
+                    .inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IOException("kill -STOP " + process.pid() + " failed");
+            }
+        }
+
         /** kill -9, waiting until the process is gone. */
         void kill9() throws InterruptedException {
             process.destroyForcibly();

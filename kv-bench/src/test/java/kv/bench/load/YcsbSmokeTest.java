@@ -26,6 +26,7 @@ class YcsbSmokeTest {
     private static final String SERVER_MAIN = "kv.server.cli.ServerMain";
     private static final long START_TIMEOUT_MILLIS = 60_000;
     private static final long RECORD_COUNT = 300;
+    private static final int OPEN_LOOP_SECONDS = 5;
 
     @TempDir
     static Path directory;
@@ -114,7 +115,10 @@ class YcsbSmokeTest {
 
     @Test
     void openLoopHoldsTheTargetRate() throws InterruptedException {
-        RunResult result = driver(Workload.B, 400, 2).run();
+        // 5 s, not 1-2: the open loop catches up after a stall, but a stall in the last half
+        // second (GC, JIT, an fsync) cannot be caught up, and on a loaded 2-core machine one
+        // such stall must not move the rate out of the band.
+        RunResult result = driver(Workload.B, 400, OPEN_LOOP_SECONDS).run();
         assertThat(result.errorCountAll()).isZero();
         assertThat(result.throughputOpsPerSecond()).isBetween(300.0, 440.0);
     }

@@ -3,7 +3,6 @@ package kv.server.transport.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,10 +20,8 @@ import org.junit.jupiter.api.Test;
 class NettyPeerTransportTest {
     private static final long WAIT_SECONDS = 10;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return kv.server.it.ServerProcess.freePort(); // below the ephemeral range, never twice
     }
 
     private static boolean waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
