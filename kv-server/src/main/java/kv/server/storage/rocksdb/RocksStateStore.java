@@ -35,10 +35,16 @@ public final class RocksStateStore implements StateStore {
     private final WriteOptions writeOptions = new WriteOptions();
     private final StateReader live;
     private final StateReader cachedOnly;
-    private final RecordCache cache = new RecordCache(Limits.STATE_RECORD_CACHE_SIZE_BYTES_MAX);
+    private final RecordCache cache;
     private volatile long appliedSlot;
 
     public RocksStateStore(RocksStorage storage) {
+        this(storage, Limits.STATE_RECORD_CACHE_SIZE_BYTES_MAX);
+    }
+
+    /** With a record cache of {@code cacheSizeBytesMax} (tests: a small one evicts often). */
+    RocksStateStore(RocksStorage storage, long cacheSizeBytesMax) {
+        this.cache = new RecordCache(cacheSizeBytesMax);
         this.db = storage.db();
         this.state = storage.family(RocksStorage.CF_STATE);
         this.meta = storage.family(RocksStorage.CF_META);
