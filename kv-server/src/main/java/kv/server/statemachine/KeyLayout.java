@@ -29,6 +29,30 @@ public final class KeyLayout {
 
     private KeyLayout() {}
 
+    /**
+     * The records commands read by key on nearly every call: a key's meta record, the keyspace
+     * counters and the exactly-once session records (what the strong keyspaces' record cache
+     * keeps). Hash and sorted-set element records are not: they are mostly scanned, and a
+     * deleted or overwritten hash's elements go by range delete.
+     */
+    public static boolean isPointReadRecord(byte[] stateKey) {
+        if (stateKey.length < 2) return false;
+        if ((stateKey[0] & 0xff) >= SessionRecords.PREFIXES[0]) return true;
+        return stateKey[1] == TAG_META || stateKey[1] == TAG_KEYSPACE;
+    }
+
+    /**
+     * False when {@code [from, toExclusive)} lies inside one keyspace's element records of one
+     * tag (a hash's fields, a sorted set's members or scores), which hold no
+     * {@link #isPointReadRecord point-read record}; true otherwise (FLUSHDB's whole keyspace).
+     */
+    public static boolean rangeMayHoldPointReadRecords(byte[] from, byte[] toExclusive) {
+        boolean withinOneTag = from.length >= 2 && toExclusive.length >= 2
+                && from[0] == toExclusive[0] && from[1] == toExclusive[1];
+        return !withinOneTag || (from[0] & 0xff) >= SessionRecords.PREFIXES[0]
+                || from[1] == TAG_META || from[1] == TAG_KEYSPACE;
+    }
+
     static byte[] meta(int keyspace, byte[] key) {
         byte[] out = new byte[2 + key.length];
         out[0] = (byte) keyspace;

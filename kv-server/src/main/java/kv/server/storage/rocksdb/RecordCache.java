@@ -30,14 +30,41 @@ final class RecordCache {
     /** Per entry beside key and value: map node, key wrapper, two array headers (64-bit JVM). */
     static final int ENTRY_OVERHEAD_BYTES = 112;
 
+    /** Which records a cache keeps, and whether a range delete may reach any of them. */
+    interface Policy {
+        boolean caches(byte[] key);
+
+        /** False only if no key in {@code [from, toExclusive)} is one {@link #caches} keeps. */
+        boolean mayHoldCached(byte[] from, byte[] toExclusive);
+
+        /** Every record; any range delete empties the cache. */
+        Policy ALL = new Policy() {
+            @Override
+            public boolean caches(byte[] key) {
+                return true;
+            }
+
+            @Override
+            public boolean mayHoldCached(byte[] from, byte[] toExclusive) {
+                return true;
+            }
+        };
+    }
+
     private final ConcurrentHashMap<Key, byte[]> records = new ConcurrentHashMap<>();
     private final long sizeBytesMax;
+    private final Policy policy;
     /** Writer thread only. */
     private long sizeBytes;
     private Iterator<Key> evictionCursor;
 
     RecordCache(long sizeBytesMax) {
+        this(sizeBytesMax, Policy.ALL);
+    }
+
+    RecordCache(long sizeBytesMax, Policy policy) {
         this.sizeBytesMax = sizeBytesMax;
+        this.policy = policy;
     }
 
     /** A byte[] key with content equality; the hash is computed once. */
@@ -81,7 +108,11 @@ final class RecordCache {
     void apply(StateWrites writes) {
         for (StateWrites.Op op : writes.ops()) {
             if (op.rangeEnd() != null) {
-                clear(); // FLUSHDB in a strong keyspace (rare; the eventual stores never do it)
+                // Rare where the policy says a range may hold cached records (FLUSHDB); a
+                // range of a hash's or sorted set's elements leaves the cache alone.
+                if (policy.mayHoldCached(op.key(), op.rangeEnd())) clear();
+            } else if (!policy.caches(op.key())) {
+                continue; // never cached, so nothing older of it is either
             } else if (op.value() == null || op.value().length == 0
                     || op.value().length > Limits.RECORD_CACHE_RECORD_SIZE_BYTES_MAX) {
                 // Empty records (scan-order and tombstone-index entries) are only ever scanned:

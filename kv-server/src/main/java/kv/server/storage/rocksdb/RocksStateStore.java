@@ -3,6 +3,7 @@ package kv.server.storage.rocksdb;
 import java.nio.charset.StandardCharsets;
 import kv.server.Limits;
 import kv.server.statemachine.Bytes;
+import kv.server.statemachine.KeyLayout;
 import kv.server.statemachine.StateCursor;
 import kv.server.statemachine.StateReader;
 import kv.server.statemachine.StateWrites;
@@ -36,6 +37,18 @@ public final class RocksStateStore implements StateStore {
     private final StateReader live;
     private final StateReader cachedOnly;
     private final RecordCache cache;
+    /** Meta, counter and session records: see {@link KeyLayout#isPointReadRecord}. */
+    static final RecordCache.Policy POINT_READ_RECORDS = new RecordCache.Policy() {
+        @Override
+        public boolean caches(byte[] key) {
+            return KeyLayout.isPointReadRecord(key);
+        }
+
+        @Override
+        public boolean mayHoldCached(byte[] from, byte[] toExclusive) {
+            return KeyLayout.rangeMayHoldPointReadRecords(from, toExclusive);
+        }
+    };
     private volatile long appliedSlot;
 
     public RocksStateStore(RocksStorage storage) {
@@ -44,7 +57,7 @@ public final class RocksStateStore implements StateStore {
 
     /** With a record cache of {@code cacheSizeBytesMax} (tests: a small one evicts often). */
     RocksStateStore(RocksStorage storage, long cacheSizeBytesMax) {
-        this.cache = new RecordCache(cacheSizeBytesMax);
+        this.cache = new RecordCache(cacheSizeBytesMax, POINT_READ_RECORDS);
         this.db = storage.db();
         this.state = storage.family(RocksStorage.CF_STATE);
         this.meta = storage.family(RocksStorage.CF_META);
