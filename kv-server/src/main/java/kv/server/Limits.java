@@ -43,20 +43,26 @@ public final class Limits {
     /** Bytes queued for one peer; beyond this new frames are dropped and counted. */
     public static final int PEER_OUTBOUND_QUEUE_BYTES_MAX = 64 << 20;
     /**
-     * Reconnect backoff to a peer: doubles from min to max, with jitter. The max (plus a
-     * connection attempt in progress) bounds how long a healed link stays unused, since a
-     * partition heals unannounced: 250 ms costs at most four attempts a second to a peer that
-     * is down.
+     * Reconnect backoff to a peer: doubles from min to max, with jitter. The max bounds how
+     * long a healed link stays unused, since a partition heals unannounced (attempts start
+     * every backoff even while earlier ones wait): 250 ms costs at most four attempts a second
+     * to a peer that is down.
      */
     public static final int PEER_RECONNECT_BACKOFF_MILLIS_MIN = 50;
     public static final int PEER_RECONNECT_BACKOFF_MILLIS_MAX = 250;
     /**
      * A connection attempt to a peer gives up after this long. Shorter than the kernel's first
-     * SYN retransmission (1 s), so an attempt made during a partition fails and the next one,
-     * after the backoff, sends a fresh SYN instead of waiting out retransmissions; ample for a
-     * LAN or loopback handshake.
+     * SYN retransmission (1 s): attempts made during a partition end instead of waiting out
+     * retransmissions, while fresh ones (fresh SYNs) start every backoff; ample for a LAN or
+     * loopback handshake.
      */
     public static final int PEER_CONNECT_TIMEOUT_MILLIS = 500;
+    /**
+     * Connection attempts to one peer pending at once: a new one starts every backoff while
+     * earlier ones still wait for their handshake (see PeerLink#dial); attempts every 250 ms
+     * that live 500 ms need 3.
+     */
+    public static final int PEER_DIALS_PENDING_MAX = 3;
     /**
      * A peer connection whose sent data stays unacknowledged this long is closed (TCP user
      * timeout, with epoll) and redialed. Without it a link cut silently (packets dropped) stays

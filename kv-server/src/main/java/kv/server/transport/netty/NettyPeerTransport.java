@@ -131,6 +131,12 @@ public final class NettyPeerTransport implements PeerTransport {
         return peerNodeId < links.length && links[peerNodeId] != null && links[peerNodeId].connected();
     }
 
+    /** Connection attempts to the peer whose handshake has not ended (diagnostics, tests). */
+    public int dialsPending(int peerNodeId) {
+        PeerLink link = peerNodeId < links.length ? links[peerNodeId] : null;
+        return link == null ? 0 : link.dialsPending();
+    }
+
     @Override
     public long linkGeneration(int peerNodeId) {
         PeerLink link = peerNodeId < links.length ? links[peerNodeId] : null;

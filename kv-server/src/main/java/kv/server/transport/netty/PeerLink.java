@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import kv.server.Limits;
 import kv.server.transport.FrameCodec;
 import kv.server.transport.PeerAddress;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing connection to one peer: a bounded queue of encoded frames, flushed in one write
- * per turn, and reconnects with exponential backoff and jitter. While the peer is down its frames
+ * per turn, and redials with exponential backoff and jitter. While the peer is down its frames
  * are dropped (and counted): consensus retransmits what matters.
  */
 final class PeerLink {
@@ -35,9 +36,15 @@ final class PeerLink {
     private final AtomicInteger queuedCount = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private volatile Channel channel;
+    /** The established connection; null while down. Set by the first dial to succeed. */
+    private final AtomicReference<Channel> channel = new AtomicReference<>();
     private volatile boolean closed;
-    private int backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
+    /** Doubles per dial while down, from min to max; back to min once up. Racy by design. */
+    private volatile int backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
+    /** A dial chain runs (one per link, while it is down). */
+    private final AtomicBoolean dialing = new AtomicBoolean();
+    /** Connection attempts whose handshake has not ended yet. */
+    private final AtomicInteger dialsPending = new AtomicInteger();
     /** Connections established so far (see PeerTransport#linkGeneration). */
     private final AtomicLong generation = new AtomicLong();
 
@@ -51,26 +58,59 @@ final class PeerLink {
         this.delayNanos = delayNanos;
     }
 
+    /** Starts dialing the peer now; the link redials by itself whenever it goes down. */
     void connect() {
-        if (closed) return;
+        if (!closed && dialing.compareAndSet(false, true)) dial();
+    }
+
+    /**
+     * One step of the dial chain while the link is down: an attempt, then the next step after
+     * the backoff, whether or not the attempt has ended. During a partition an attempt's SYN is
+     * dropped and it waits out the connect timeout; a partition heals unannounced, so waiting
+     * for that attempt to fail before the next would leave a healed link unused for up to the
+     * connect timeout plus the backoff. At most {@link Limits#PEER_DIALS_PENDING_MAX} attempts
+     * are pending; the first to connect is the link, later ones close.
+     */
+    private void dial() {
+        if (closed || connected()) {
+            dialing.set(false);
+            // Down again between the check and clearing the flag: nobody else restarts it.
+            if (!closed && !connected() && dialing.compareAndSet(false, true)) scheduleDial();
+            return;
+        }
+        if (dialsPending.get() < Limits.PEER_DIALS_PENDING_MAX) attempt();
+        scheduleDial();
+    }
+
+    private void scheduleDial() {
+        int backoff = backoffMillis;
+        int delay = backoff / 2 + ThreadLocalRandom.current().nextInt(backoff / 2 + 1);
+        backoffMillis = Math.min(backoff * 2, Limits.PEER_RECONNECT_BACKOFF_MILLIS_MAX);
+        bootstrap.config().group().next().schedule(this::dial, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void attempt() {
+        dialsPending.incrementAndGet();
         // Bind to our own address so that per-address-pair firewall rules (partition tests) match.
         ChannelFuture future = bootstrap.connect(new InetSocketAddress(peer.host(), peer.port()),
                 new InetSocketAddress(selfHost, 0));
         future.addListener(done -> {
-            if (done.isSuccess() && isSelfConnection(future.channel())) {
-                future.channel().close(); // TCP simultaneous open onto our own ephemeral port
-                scheduleReconnect();
-            } else if (done.isSuccess()) {
-                channel = future.channel();
-                LOG.info("node={} link to peer {} up (generation {})", selfNodeId, peer.nodeId(),
-                        generation.incrementAndGet());
-                backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
-                metrics.onConnected(peer.nodeId(), true);
-                channel.closeFuture().addListener(closedFuture -> onDisconnected());
-                scheduleDrain();
-            } else {
-                scheduleReconnect();
+            dialsPending.decrementAndGet();
+            if (!done.isSuccess()) return; // the dial chain tries again
+            Channel dialed = future.channel();
+            // A self-connection (TCP simultaneous open onto our own ephemeral port), a link
+            // closed meanwhile, or another attempt connected first: this one is not the link.
+            if (isSelfConnection(dialed) || closed || !channel.compareAndSet(null, dialed)) {
+                dialed.close();
+                return;
             }
+            LOG.info("node={} link to peer {} up (generation {})", selfNodeId, peer.nodeId(),
+                    generation.incrementAndGet());
+            backoffMillis = Limits.PEER_RECONNECT_BACKOFF_MILLIS_MIN;
+            metrics.onConnected(peer.nodeId(), true);
+            dialed.closeFuture().addListener(closedFuture -> onDisconnected(dialed));
+            if (closed) dialed.close(); // close() may have run before the link was set
+            scheduleDrain();
         });
     }
 
@@ -82,24 +122,18 @@ final class PeerLink {
         return channel.localAddress() != null && channel.localAddress().equals(channel.remoteAddress());
     }
 
-    private void onDisconnected() {
-        channel = null;
+    private void onDisconnected(Channel lost) {
+        if (!channel.compareAndSet(lost, null)) return;
         LOG.info("node={} link to peer {} down; redialing", selfNodeId, peer.nodeId());
         metrics.onConnected(peer.nodeId(), false);
         dropQueued();
-        scheduleReconnect();
-    }
-
-    private void scheduleReconnect() {
-        if (closed) return;
-        int jitter = ThreadLocalRandom.current().nextInt(backoffMillis / 2 + 1);
-        int delay = backoffMillis / 2 + jitter;
-        backoffMillis = Math.min(backoffMillis * 2, Limits.PEER_RECONNECT_BACKOFF_MILLIS_MAX);
-        bootstrap.config().group().next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        // After the backoff (min once up): a peer that accepts and at once closes is not
+        // dialed in a tight loop.
+        if (!closed && dialing.compareAndSet(false, true)) scheduleDial();
     }
 
     boolean offer(int type, byte[] body) {
-        Channel current = channel;
+        Channel current = channel.get();
         // An inactive channel is down already; its close listener just has not run yet.
         if (current == null || !current.isActive() || closed) {
             metrics.onDropped(peer.nodeId());
@@ -140,7 +174,7 @@ final class PeerLink {
 
     /** Schedules one drain of the queue on the channel's event loop (coalesced). */
     void scheduleDrain() {
-        Channel current = channel;
+        Channel current = channel.get();
         if (current == null || queue.isEmpty() || !drainScheduled.compareAndSet(false, true)) return;
         if (delayNanos > 0) {
             current.eventLoop().schedule(() -> drain(current), delayNanos, TimeUnit.NANOSECONDS);
@@ -172,18 +206,22 @@ final class PeerLink {
         queuedBytes.set(0);
     }
 
+    int dialsPending() {
+        return dialsPending.get();
+    }
+
     long generation() {
         return generation.get();
     }
 
     boolean connected() {
-        Channel current = channel;
+        Channel current = channel.get();
         return current != null && current.isActive();
     }
 
     void close() {
         closed = true;
-        Channel current = channel;
+        Channel current = channel.get();
         if (current != null) current.close();
     }
 }
