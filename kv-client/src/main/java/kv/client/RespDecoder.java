@@ -17,12 +17,29 @@ import java.util.List;
 final class RespDecoder extends ByteToMessageDecoder {
     /** Returned by the parse methods when the buffer ends inside a reply. */
     static final Object INCOMPLETE = new Object();
+    /**
+     * Set by the first malformed reply: the framing is lost, so every byte after it is
+     * discarded, including what Netty decodes once more when the connection closes (the tail of
+     * "?+OK\r\n" must not answer the request behind the malformed one).
+     */
+    private boolean framingLost;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (framingLost) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.isReadable()) {
             int start = in.readerIndex();
-            Object reply = parse(in, 0);
+            Object reply;
+            try {
+                reply = parse(in, 0);
+            } catch (ProtocolException malformed) {
+                framingLost = true;
+                in.skipBytes(in.readableBytes());
+                throw malformed;
+            }
             if (reply == INCOMPLETE) {
                 in.readerIndex(start);
                 return;

@@ -273,7 +273,7 @@ class KvClientTest {
         try (FakeServer server = new FakeServer(command -> {
                 if (command.stream().noneMatch(arg -> arg.startsWith("bad"))) return bulk(command.get(1));
                 sleep(MALFORMED_REPLY_DELAY_MILLIS);
-                return "?not RESP\r\n";
+                return "?+OK\r\n"; // after the malformed "?", a tail that would parse
             })) {
             try (KvClient client = builder(server).retryPolicy(RetryPolicy.none()).build()) {
                 CompletableFuture<String> before = client.get("a");
