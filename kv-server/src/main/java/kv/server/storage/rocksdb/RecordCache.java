@@ -15,11 +15,14 @@ import kv.server.statemachine.StateWrites;
  * search (a 64 MiB memtable of random keys misses the CPU caches at every level) was a quarter
  * of a GET@ONE's CPU on the event loop; Redis answers from a hash.
  *
- * <p>Write-through and never ahead of the store: {@link #apply} runs after the batch is in
- * RocksDB and before anything it covers is acknowledged, so a reader (any thread) finds either
- * that record or, on a miss, reads RocksDB, which holds it too. A reader never sees a record
- * older than RocksDB's once the writer moved on: while RocksDB is ahead, the key is either
- * cached with the older record (the writer has not answered anyone yet) or not cached at all.
+ * <p>Write-through, in two steps around the store's write: {@link #invalidate} before it drops
+ * every cached record the batch touches (and everything, for a range that may hold cached
+ * records), {@link #apply} after it caches the new records, before anything the batch covers is
+ * acknowledged. While RocksDB takes the batch, every key it touches is read from RocksDB, which
+ * shows a batch all at once; keys it does not touch are unchanged. So a reader (any thread)
+ * never sees a record older than one it saw, not even across keys: caching after the write
+ * only, a reader could find one key's new record in RocksDB and then another key of the same
+ * batch still cached with its old record. Only the writer fills the cache.
  * Deletes, empty records and records over
  * {@link Limits#RECORD_CACHE_RECORD_SIZE_BYTES_MAX} remove the key. Only the single
  * writer mutates, so the size accounting needs no atomics; when over
@@ -102,6 +105,17 @@ final class RecordCache {
                 return base.scan(from, toExclusive); // the store holds every cached record too
             }
         };
+    }
+
+    /** The writer is about to persist {@code writes}: forget what they replace. Writer only. */
+    void invalidate(StateWrites writes) {
+        for (StateWrites.Op op : writes.ops()) {
+            if (op.rangeEnd() != null) {
+                if (policy.mayHoldCached(op.key(), op.rangeEnd())) clear();
+            } else if (policy.caches(op.key())) {
+                remove(op.key());
+            }
+        }
     }
 
     /** The writer persisted {@code writes}: the cache follows, in order. Writer thread only. */

@@ -68,15 +68,17 @@ public final class RocksEventualStore {
 
     /**
      * Writes one turn atomically; {@code sync}: fsync the write-ahead log before returning
-     * (with it every earlier unsynced write). A failure halts. The record cache follows once
-     * RocksDB holds the batch, before the caller acknowledges anything in it. Only one thread
-     * (the eventual driver) writes.
+     * (with it every earlier unsynced write). A failure halts. The record cache forgets what
+     * the batch replaces before RocksDB takes it and caches the new records once RocksDB holds
+     * them, before the caller acknowledges anything in it. Only one thread (the eventual
+     * driver) writes.
      */
     public void write(StateWrites stateWrites, StateWrites metadataWrites, boolean sync) {
         if (stateWrites.isEmpty() && metadataWrites.isEmpty()) return;
         try (WriteBatch batch = new WriteBatch()) {
             add(batch, state, stateWrites);
             add(batch, eventual, metadataWrites);
+            stateCache.invalidate(stateWrites);
             db.write(sync ? syncWrite : plainWrite, batch);
         } catch (RocksDBException e) {
             throw new StorageFailure("eventual write failed: " + e.getMessage() + "; the node "

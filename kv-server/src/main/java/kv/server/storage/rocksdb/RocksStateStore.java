@@ -23,8 +23,9 @@ import org.rocksdb.WriteOptions;
  * written in the same WriteBatch as the state it covers, so a crash never separates them.
  * Recently applied records are also kept in a {@link RecordCache} (the apply thread is the
  * only writer): lease reads on the event loops and the apply step's own reads (a key's meta
- * record, a client's session record) find them without a memtable search. The cache follows
- * each write before the applied slot moves and before any reply of the slot leaves.
+ * record, a client's session record) find them without a memtable search. The cache forgets
+ * what a write replaces before RocksDB takes it and caches the new records after, before the
+ * applied slot moves and before any reply of the slot leaves.
  */
 public final class RocksStateStore implements StateStore {
     private static final byte[] APPLIED_SLOT_KEY = "applied-slot".getBytes(StandardCharsets.US_ASCII);
@@ -113,6 +114,7 @@ public final class RocksStateStore implements StateStore {
                 else batch.put(state, op.key(), op.value());
             }
             batch.put(meta, APPLIED_SLOT_KEY, Bytes.ofLong(slot));
+            cache.invalidate(writes);
             db.write(writeOptions, batch);
             cache.apply(writes);
             appliedSlot = slot;
@@ -172,8 +174,8 @@ public final class RocksStateStore implements StateStore {
                 batch.put(state, key, value);
             }
             batch.put(meta, APPLIED_SLOT_KEY, Bytes.ofLong(slot));
+            cache.clear(); // every strong record is replaced: all reads go to RocksDB
             db.write(synced, batch);
-            cache.clear(); // every strong record was replaced
             appliedSlot = slot;
         } catch (RocksDBException | java.nio.BufferUnderflowException | NegativeArraySizeException e) {
             throw new StorageFailure("installing a state snapshot at slot " + slot + " failed: " + e, e);

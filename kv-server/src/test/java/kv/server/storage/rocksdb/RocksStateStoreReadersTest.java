@@ -18,16 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Readers on other threads (the event loops serving lease reads) while the apply thread writes
  * through the record cache into real RocksDB. Slot s writes key s mod 64 with value s, except
  * every {@link #RANGE_DELETE_EVERY_SLOTS}th slot, which deletes every key by range (FLUSHDB).
- * Property: a read made after the reader saw the applied slot at A returns the key's state at
- * some slot from A to just past the applied slot seen after it (never older than A, never a
- * value deleted by A), and a key's state never goes back for a reader. The cache is small
- * enough to evict at nearly every slot.
+ * Property: a read returns the key's state at some slot from F to just past the applied slot
+ * seen after it, where F is the newest slot the reader has evidence of (the applied slot it
+ * saw, or any value it read, of any key: a batch is seen all at once), so nothing goes back,
+ * not even across keys. The cache is small enough to evict at nearly every slot.
  */
 class RocksStateStoreReadersTest {
     private static final int KEYS_COUNT = 64;
     private static final int SLOTS_COUNT = 30_000;
     private static final int READERS_COUNT = 2;
-    private static final int RANGE_DELETE_EVERY_SLOTS = 997;
+    private static final int RANGE_DELETE_EVERY_SLOTS = 97;
     /** A few dozen entries: most slots evict. */
     private static final long CACHE_SIZE_BYTES = 40L * (RecordCache.ENTRY_OVERHEAD_BYTES + 16);
     private static final long JOIN_TIMEOUT_SECONDS = 120;
@@ -84,10 +84,14 @@ class RocksStateStoreReadersTest {
         StateReader reader = cachedOnly ? state.cachedOnly() : state.live();
         // Per key, the slot of the state this reader last saw: a write's, a delete's, or 0.
         long[] seen = new long[KEYS_COUNT];
+        // The newest slot this reader has seen evidence of, on any key: every later read, of
+        // any key, must show the store at that slot or later (a batch is seen all at once).
+        long reached = 0;
         try {
             for (int i = 0; ; i++) {
                 long before = state.appliedSlot();
                 if (before > SLOTS_COUNT || failure.get() != null) return;
+                long floor = Math.max(before, reached);
                 int k = i % KEYS_COUNT;
                 byte[] value;
                 try {
@@ -98,13 +102,13 @@ class RocksStateStoreReadersTest {
                 // RocksDB may hold one slot more than the applied slot says (written, not yet
                 // published): the newest state a read may see.
                 long newestVisible = state.appliedSlot() + 1;
-                long written = lastWrite(k, before);
+                long written = lastWrite(k, floor);
                 String problem = null;
                 if (value != null) {
                     long v = Bytes.getLong(value, 0);
                     if (v % KEYS_COUNT != k || deletesAll(v) || v > newestVisible) problem = "never written so";
                     else if (v < written) problem = "older than the write at " + written;
-                    else if (firstDeleteAfter(v) <= before) problem = "deleted at " + firstDeleteAfter(v);
+                    else if (firstDeleteAfter(v) <= floor) problem = "deleted at " + firstDeleteAfter(v);
                     else if (v < seen[k]) problem = "older than what this reader saw";
                     else seen[k] = v;
                 } else if (!(deletesAll(seen[k]) && seen[k] > written)) { // else: the same delete
@@ -115,9 +119,11 @@ class RocksStateStoreReadersTest {
                 }
                 if (problem != null) {
                     throw new AssertionError("key " + k + " read " + (value == null ? "absent"
-                            : Bytes.getLong(value, 0)) + " after applied slot " + before + ": "
-                            + problem + " (this reader saw slot " + seen[k] + " before)");
+                            : Bytes.getLong(value, 0)) + " with the store at slot " + floor
+                            + " or later (applied slot " + before + "): " + problem
+                            + " (this reader saw slot " + seen[k] + " of it before)");
                 }
+                reached = Math.max(reached, seen[k]);
             }
         } catch (Throwable e) {
             failure.compareAndSet(null, e);
