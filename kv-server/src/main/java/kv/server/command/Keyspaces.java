@@ -17,6 +17,15 @@ public record Keyspaces(List<Keyspace> all) {
         }
     }
 
+    /** The eventual keyspaces' indexes, a bit each. */
+    public long eventualMask() {
+        long mask = 0;
+        for (Keyspace keyspace : all) {
+            if (keyspace.mode() == Mode.EVENTUAL) mask |= 1L << keyspace.index();
+        }
+        return mask;
+    }
+
     public boolean hasEventual() {
         for (Keyspace keyspace : all) {
             if (keyspace.mode() == Mode.EVENTUAL) return true;

@@ -27,6 +27,8 @@ import kv.server.Limits;
  *   <li>{@code tombstoneGraceMillis}: a tombstone is dropped after this long (by its version's
  *       wall time) even if not every replica is known to hold it. This is the limit of the
  *       guarantee: a replica cut off for longer may bring a deleted value back.
+ *   <li>{@code keyspacesMask}: the keyspaces configured eventual here, a bit per index; a
+ *       value a peer sends for any other keyspace is rejected (a peer configured differently).
  * </ul>
  */
 public record EventualConfig(
@@ -39,9 +41,12 @@ public record EventualConfig(
         long antiEntropyIntervalNanos,
         long tombstoneSettleNanos,
         long tombstoneGraceMillis,
+        long keyspacesMask,
         EventualBrokenVariant brokenVariant) {
 
     public static final long MILLIS_NANOS = 1_000_000L;
+    /** Every keyspace index may be eventual (tests; a node passes its configured ones). */
+    public static final long ALL_KEYSPACES = -1L;
 
     public EventualConfig {
         Assert.that(nodeIndex >= 0 && nodeIndex < Limits.REPLICAS_COUNT_MAX,
@@ -59,13 +64,26 @@ public record EventualConfig(
                 antiEntropyIntervalNanos);
         Assert.that(tombstoneSettleNanos > 0, "tombstone settle %d ns", tombstoneSettleNanos);
         Assert.that(tombstoneGraceMillis > 0, "tombstone grace %d ms", tombstoneGraceMillis);
+        Assert.that(keyspacesMask != 0, "no eventual keyspace");
         Assert.that(brokenVariant != null, "broken variant must be set (NONE in production)");
     }
 
     public static EventualConfig defaults(int nodeIndex, int membersMask) {
         return new EventualConfig(nodeIndex, membersMask, 1000 * MILLIS_NANOS,
                 1000 * MILLIS_NANOS, 1000 * MILLIS_NANOS, 5 * MILLIS_NANOS, 1000 * MILLIS_NANOS,
-                5000 * MILLIS_NANOS, 24L * 3600 * 1000, EventualBrokenVariant.NONE);
+                5000 * MILLIS_NANOS, 24L * 3600 * 1000, ALL_KEYSPACES, EventualBrokenVariant.NONE);
+    }
+
+    /** The same, with only the keyspaces set in {@code mask} (bit per index) eventual here. */
+    public EventualConfig withKeyspaces(long mask) {
+        return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
+                pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
+                tombstoneGraceMillis, mask, brokenVariant);
+    }
+
+    /** True if keyspace {@code index} is eventual here. */
+    public boolean isEventualKeyspace(int index) {
+        return index >= 0 && index < Long.SIZE && (keyspacesMask & 1L << index) != 0;
     }
 
     public int replicasCount() {
@@ -80,31 +98,31 @@ public record EventualConfig(
     public EventualConfig withBrokenVariant(EventualBrokenVariant variant) {
         return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
                 pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
-                tombstoneGraceMillis, variant);
+                tombstoneGraceMillis, keyspacesMask, variant);
     }
 
     public EventualConfig withTimings(long writeTimeoutNanos, long readTimeoutNanos,
                                       long pushRetryNanos, long antiEntropyIntervalNanos) {
         return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
                 pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
-                tombstoneGraceMillis, brokenVariant);
+                tombstoneGraceMillis, keyspacesMask, brokenVariant);
     }
 
     public EventualConfig withPushIntervalNanos(long intervalNanos) {
         return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
                 pushRetryNanos, intervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
-                tombstoneGraceMillis, brokenVariant);
+                tombstoneGraceMillis, keyspacesMask, brokenVariant);
     }
 
     public EventualConfig withTombstoneSettleNanos(long settleNanos) {
         return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
                 pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, settleNanos,
-                tombstoneGraceMillis, brokenVariant);
+                tombstoneGraceMillis, keyspacesMask, brokenVariant);
     }
 
     public EventualConfig withTombstoneGraceMillis(long graceMillis) {
         return new EventualConfig(nodeIndex, membersMask, writeTimeoutNanos, readTimeoutNanos,
                 pushRetryNanos, pushIntervalNanos, antiEntropyIntervalNanos, tombstoneSettleNanos,
-                graceMillis, brokenVariant);
+                graceMillis, keyspacesMask, brokenVariant);
     }
 }

@@ -18,6 +18,12 @@ final class Merger {
 
     /** Merges one incoming value; true if it replaced the local one. */
     boolean merge(Update update) {
+        if (!config.isEventualKeyspace(update.keyspace())) {
+            // A peer configured otherwise (the keyspace is strong here): its value must not land
+            // among this node's strong records, which only the consensus log writes.
+            stats.messagesRejected++;
+            return false;
+        }
         Versioned incoming = update.value();
         // A later local write must get a greater version than any value seen here.
         hlc.observe(incoming.version().timestamp());

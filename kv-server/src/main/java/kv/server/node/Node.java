@@ -62,7 +62,8 @@ public final class Node implements AutoCloseable {
             throw new kv.server.StartRefused(modeProblem);
         }
         eventual = !config.keyspaces().hasEventual() ? null : new EventualDriver(
-                EventualConfig.defaults(selfIndex, (1 << nodeIdByIndex.length) - 1), nodeIdByIndex,
+                EventualConfig.defaults(selfIndex, (1 << nodeIdByIndex.length) - 1)
+                        .withKeyspaces(config.keyspaces().eventualMask()), nodeIdByIndex,
                 eventualStore, config.fsync(), Clock.SYSTEM);
         ConsensusLog consensus = null;
         if (self == null) {

@@ -414,6 +414,23 @@ class EventualReplicaTest {
     }
 
     @Test
+    void valuesForAKeyspaceThatIsStrongHereAreRejected() {
+        // Node 0 takes keyspace 1 as eventual; node 1 is configured with keyspace 1 strong (an
+        // inconsistent cluster config): node 0's push must not write node 1's strong records.
+        TestNode writer = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(0, 0b11)),
+                new TestClock(1_700_000_000_000L));
+        TestNode strongHere = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(1, 0b11))
+                .withKeyspaces(1L << (TestCluster.KEYSPACE + 1)), new TestClock(1_700_000_000_000L));
+        writer.replica.write(1, TestNode.command(TestCluster.KEYSPACE, "SET", "k", "v"), Level.ONE);
+        EventualReady.OutboundMessage push = writer.turn().get(0);
+        strongHere.replica.onMessage(0, push.frameType(), push.body());
+        strongHere.turn();
+        assertThat(strongHere.replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
+                .as("unknown here").isEqualTo(Version.ZERO);
+        assertThat(strongHere.replica.stats().messagesRejected).isEqualTo(1);
+    }
+
+    @Test
     void onlyTurnsThatAcknowledgeDurabilityMustSync() {
         // A client write and a merged push (its ack promises durability) sync; the pusher's
         // progress, ticks and reads need not: a crash loses them, and a re-push restores them.
