@@ -368,8 +368,8 @@ final class RespConnection {
                 // request would get the same answer). Those behind it only lost the connection.
                 Pending answered = inFlight.poll();
                 if (answered != null) complete(answered, null, malformed);
-                closeCause = new ConnectionException("connection to " + address
-                        + " closed: an earlier reply on it was malformed (" + malformed.getMessage() + ")");
+                closeCause = new ConnectionException("connection to " + address + " closed: an"
+                        + " earlier reply on it was malformed (" + malformed.getMessage() + ")");
             } else {
                 closeCause = root instanceof KvException kv ? kv
                         : new ConnectionException("connection to " + address + " failed: " + root, root);

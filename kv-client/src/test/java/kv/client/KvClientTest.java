@@ -271,7 +271,9 @@ class KvClientTest {
         // The malformed reply comes late enough that the request issued right behind it is
         // on the connection by then, however the test thread is scheduled.
         try (FakeServer server = new FakeServer(command -> {
-                if (command.stream().noneMatch(arg -> arg.startsWith("bad"))) return bulk(command.get(1));
+                if (command.stream().noneMatch(arg -> arg.startsWith("bad"))) {
+                    return bulk(command.get(1));
+                }
                 sleep(MALFORMED_REPLY_DELAY_MILLIS);
                 return "?+OK\r\n"; // after the malformed "?", a tail that would parse
             })) {
@@ -294,7 +296,8 @@ class KvClientTest {
             }
             // Backoff past the reconnect (REFRESH_INTERVAL_MIN_MILLIS), and attempts for seconds,
             // so retries find a connection on a loaded machine.
-            RetryPolicy retries = new RetryPolicy(20, Duration.ofMillis(100), Duration.ofMillis(200));
+            RetryPolicy retries =
+                    new RetryPolicy(20, Duration.ofMillis(100), Duration.ofMillis(200));
             try (KvClient client = builder(server).retryPolicy(retries).build()) {
                 CompletableFuture<String> bad = client.get("bad");
                 CompletableFuture<String> behind = client.get("e");
@@ -307,7 +310,8 @@ class KvClientTest {
             }
             assertThat(server.received.stream().filter(command -> command.contains("bad")).count())
                     .as("the request answered malformed, once per client").isEqualTo(2);
-            assertThat(server.received.stream().filter(command -> command.contains("bad-write")).count())
+            assertThat(server.received.stream()
+                    .filter(command -> command.contains("bad-write")).count())
                     .as("the write answered malformed, not retried").isEqualTo(1);
         }
     }
@@ -339,9 +343,12 @@ class KvClientTest {
             // The call's own deadline ends each wait (its message says so), not the blocking
             // wrapper's safety net ("no result within"); the lower bound: both waited it out.
             long start = System.nanoTime();
-            assertThatThrownBy(() -> client.blocking().get("k")).isInstanceOf(KvTimeoutException.class)
-                    .hasMessageContaining("before the deadline").hasMessageNotContaining("no result within");
-            assertThatThrownBy(() -> client.blocking().set("k", "v")).isInstanceOf(UnknownOutcomeException.class)
+            assertThatThrownBy(() -> client.blocking().get("k"))
+                    .isInstanceOf(KvTimeoutException.class)
+                    .hasMessageContaining("before the deadline")
+                    .hasMessageNotContaining("no result within");
+            assertThatThrownBy(() -> client.blocking().set("k", "v"))
+                    .isInstanceOf(UnknownOutcomeException.class)
                     .hasMessageNotContaining("no result within");
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(elapsedMillis).isBetween(550L, 10_000L);
@@ -373,7 +380,7 @@ class KvClientTest {
     static final int TEST_PORT_FIRST = 20_000;
     static final int TEST_PORT_END = 32_768;
     static final int FREE_PORT_ATTEMPTS_MAX = 200;
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger(
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(
             new java.util.SplittableRandom(System.nanoTime()).nextInt(TEST_PORT_END - TEST_PORT_FIRST));
 
     /**
@@ -385,7 +392,8 @@ class KvClientTest {
         for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS_MAX; attempt++) {
             // Consecutive ports from a random start: two calls in this JVM never get the same
             // port (a port checked free is not reserved until its server binds it).
-            int port = TEST_PORT_FIRST + Math.floorMod(NEXT_PORT.getAndIncrement(), TEST_PORT_END - TEST_PORT_FIRST);
+            int port = TEST_PORT_FIRST
+                    + Math.floorMod(NEXT_PORT.getAndIncrement(), TEST_PORT_END - TEST_PORT_FIRST);
             try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
                 socket.bind(new java.net.InetSocketAddress(
                         java.net.InetAddress.getByName("127.0.0.1"), port));

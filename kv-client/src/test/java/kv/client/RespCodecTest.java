@@ -67,7 +67,8 @@ class RespCodecTest {
         // "?" is malformed and "+OK\r\n" after it would parse: the framing is lost at the "?",
         // so neither it, nor later bytes, nor the decode Netty runs at close may yield a reply.
         EmbeddedChannel channel = new EmbeddedChannel(new RespDecoder());
-        assertThatThrownBy(() -> channel.writeInbound(Unpooled.copiedBuffer("?+OK\r\n", StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> channel.writeInbound(
+                Unpooled.copiedBuffer("?+OK\r\n", StandardCharsets.UTF_8)))
                 .hasCauseInstanceOf(ProtocolException.class);
         channel.writeInbound(Unpooled.copiedBuffer(":1\r\n", StandardCharsets.UTF_8));
         assertThat(channel.finish()).as("replies decoded after the malformed one").isFalse();

@@ -27,6 +27,9 @@ public final class KeyLayout {
     /** type:1 version:8 */
     static final int META_HEADER_BYTES = 9;
 
+    /** The first reserved prefix above the keyspaces: the session records' (SessionRecords). */
+    static final int RESERVED_PREFIX_FIRST = SessionRecords.PREFIXES[0];
+
     private KeyLayout() {}
 
     /**
@@ -37,7 +40,7 @@ public final class KeyLayout {
      */
     public static boolean isPointReadRecord(byte[] stateKey) {
         if (stateKey.length < 2) return false;
-        if ((stateKey[0] & 0xff) >= SessionRecords.PREFIXES[0]) return true;
+        if ((stateKey[0] & 0xff) >= RESERVED_PREFIX_FIRST) return true;
         return stateKey[1] == TAG_META || stateKey[1] == TAG_KEYSPACE;
     }
 
@@ -49,7 +52,7 @@ public final class KeyLayout {
     public static boolean rangeMayHoldPointReadRecords(byte[] from, byte[] toExclusive) {
         boolean withinOneTag = from.length >= 2 && toExclusive.length >= 2
                 && from[0] == toExclusive[0] && from[1] == toExclusive[1];
-        return !withinOneTag || (from[0] & 0xff) >= SessionRecords.PREFIXES[0]
+        return !withinOneTag || (from[0] & 0xff) >= RESERVED_PREFIX_FIRST
                 || from[1] == TAG_META || from[1] == TAG_KEYSPACE;
     }
 

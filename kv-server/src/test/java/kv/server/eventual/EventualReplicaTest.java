@@ -420,7 +420,8 @@ class EventualReplicaTest {
         TestNode writer = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(0, 0b11)),
                 new TestClock(1_700_000_000_000L));
         TestNode strongHere = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(1, 0b11))
-                .withKeyspaces(1L << (TestCluster.KEYSPACE + 1)), new TestClock(1_700_000_000_000L));
+                .withKeyspaces(1L << (TestCluster.KEYSPACE + 1)),
+                new TestClock(1_700_000_000_000L));
         writer.replica.write(1, TestNode.command(TestCluster.KEYSPACE, "SET", "k", "v"), Level.ONE);
         EventualReady.OutboundMessage push = writer.turn().get(0);
         strongHere.replica.onMessage(0, push.frameType(), push.body());

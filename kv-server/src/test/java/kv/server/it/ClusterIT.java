@@ -7,7 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -101,9 +106,9 @@ class ClusterIT {
         cluster = new ClusterProcesses(3, true, REQUEST_TIMEOUT_MILLIS);
         int leader = awaitLeader();
         ServerProcess writerNode = cluster.node(leader % 3 + 1); // a follower: it survives
-        java.util.concurrent.ConcurrentLinkedQueue<String> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        java.util.concurrent.atomic.AtomicLong firstAckAfterKillNanos = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+        AtomicLong firstAckAfterKillNanos = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread writer = new Thread(() -> {
             for (int i = 0; i < 100_000 && !stop.get(); i++) {
                 try {
@@ -125,7 +130,7 @@ class ClusterIT {
         // the kill may come from the old leader's last commit). Probe writes sent after the
         // kill, one every PROBE_INTERVAL_MILLIS on its own connection, measure when a new
         // leader serves, whatever one lost write waits for.
-        java.util.concurrent.ExecutorService probes = java.util.concurrent.Executors.newFixedThreadPool(PROBES_COUNT_MAX);
+        ExecutorService probes = Executors.newFixedThreadPool(PROBES_COUNT_MAX);
         for (int i = 0; i < PROBES_COUNT_MAX && firstAckAfterKillNanos.get() == 0; i++) {
             String key = "probe" + i;
             probes.submit(() -> {
@@ -146,8 +151,10 @@ class ClusterIT {
         stop.set(true);
         writer.join(FAILOVER_DEADLINE.toMillis());
         probes.shutdown();
-        assertThat(probes.awaitTermination(FAILOVER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-        System.out.println("first write acknowledged " + failoverMillis + " ms after kill -9 of the leader");
+        assertThat(probes.awaitTermination(FAILOVER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                .isTrue();
+        System.out.println("first probe write acknowledged " + failoverMillis
+                + " ms after kill -9 of the leader");
         assertThat(failoverMillis).as("a new leader serves within 3 s").isBetween(0L, 3_000L);
         cluster.node(leader).restart();
         ServerProcess restarted = cluster.node(leader);

@@ -2,9 +2,6 @@ package kv.server.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -337,32 +334,8 @@ public final class ServerProcess implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    /** Ports tests give servers: below Linux's ephemeral range (32768-60999 by default). */
-    static final int TEST_PORT_FIRST = 20_000;
-    static final int TEST_PORT_END = 32_768;
-    static final int FREE_PORT_ATTEMPTS_MAX = 200;
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic.AtomicInteger(
-            new java.util.SplittableRandom(System.nanoTime()).nextInt(TEST_PORT_END - TEST_PORT_FIRST));
-
-    /**
-     * A port free on loopback now, outside the ephemeral range: a port the kernel hands out
-     * for outgoing connections could be taken by one (a client's, a peer link's) before the
-     * server binds it (kv-client's DroppedConnectionIT failed so: a peer port in use).
-     */
-    public static int freePort() {
-        for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS_MAX; attempt++) {
-            // Consecutive ports from a random start: two calls in this JVM never get the same
-            // port (a port checked free is not reserved until its server binds it).
-            int port = TEST_PORT_FIRST + Math.floorMod(NEXT_PORT.getAndIncrement(), TEST_PORT_END - TEST_PORT_FIRST);
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-                return port;
-            } catch (java.io.IOException e) {
-                // Taken: try the next.
-            }
-        }
-        throw new IllegalStateException("no free port in " + TEST_PORT_FIRST + ".."
-                + TEST_PORT_END + " after " + FREE_PORT_ATTEMPTS_MAX + " attempts");
+    static int freePort() {
+        return kv.server.TestPorts.free();
     }
 
     private static void deleteRecursively(Path root) {

@@ -10,8 +10,8 @@ import kv.server.statemachine.StateWrites;
 
 /**
  * The records one writer (the eventual driver, or the strong keyspaces' apply thread) last
- * wrote to one column family, by key, in memory: a point read of a recently written key costs a hash lookup instead of a RocksDB
- * memtable search. Measured with perf on the 3-node bench (2 cores): the memtable skiplist
+ * wrote to one column family, by key, in memory: a point read of a recently written key costs
+ * a hash lookup instead of a RocksDB memtable search. Measured with perf on the 3-node bench (2 cores): the memtable skiplist
  * search (a 64 MiB memtable of random keys misses the CPU caches at every level) was a quarter
  * of a GET@ONE's CPU on the event loop; Redis answers from a hash.
  *

@@ -95,17 +95,21 @@ class RecordCacheTest {
         byte[] field = {0, 2, 0, 0, 0, 1, 'h', 'f'};
         byte[] session = {(byte) 0xF0, 0, 0, 0, 0, 0, 0, 0, 7};
         write(cache, new StateWrites(List.of(new StateWrites.Op(meta, bytes("m"), null),
-                new StateWrites.Op(counter, bytes("1"), null), new StateWrites.Op(field, bytes("v"), null),
+                new StateWrites.Op(counter, bytes("1"), null),
+                new StateWrites.Op(field, bytes("v"), null),
                 new StateWrites.Op(session, bytes("s"), null))));
-        assertThat(cache.count()).as("meta, counter and session records; not the field").isEqualTo(3);
+        assertThat(cache.count()).as("meta, counter and session records; not the field")
+                .isEqualTo(3);
         // HDEL of the whole hash / SET over it: its fields go by range, the cache keeps the rest.
-        write(cache, new StateWrites(List.of(new StateWrites.Op(fieldPrefix, null, Bytes.prefixEnd(fieldPrefix)),
+        write(cache, new StateWrites(List.of(
+                new StateWrites.Op(fieldPrefix, null, Bytes.prefixEnd(fieldPrefix)),
                 new StateWrites.Op(meta, bytes("m2"), null))));
         assertThat(cache.count()).isEqualTo(3);
         assertThat(reader.get(field)).isNull();
         assertThat(reader.get(meta)).isEqualTo(bytes("m2"));
         // FLUSHDB: the keyspace's range holds cached records: the cache empties.
-        write(cache, new StateWrites(List.of(new StateWrites.Op(new byte[] {0}, null, new byte[] {1}))));
+        write(cache, new StateWrites(List.of(
+                new StateWrites.Op(new byte[] {0}, null, new byte[] {1}))));
         assertThat(cache.count()).isZero();
         assertThat(reader.get(meta)).isNull();
         assertThat(reader.get(session)).isEqualTo(bytes("s"));

@@ -58,13 +58,18 @@ class RocksStateStoreReadersTest {
             for (long slot = 1; slot <= SLOTS_COUNT && failure.get() == null; slot++) {
                 StateWrites.Op op = deletesAll(slot)
                         ? new StateWrites.Op(new byte[] {0}, null, new byte[] {1})
-                        : new StateWrites.Op(key((int) (slot % KEYS_COUNT)), Bytes.ofLong(slot), null);
+                        : new StateWrites.Op(key((int) (slot % KEYS_COUNT)), Bytes.ofLong(slot),
+                                null);
                 state.write(slot, new StateWrites(List.of(op)));
             }
             state.write(SLOTS_COUNT + 1, new StateWrites(List.of())); // tells readers to stop
-            for (Thread reader : readers) reader.join(TimeUnit.SECONDS.toMillis(JOIN_TIMEOUT_SECONDS));
+            for (Thread reader : readers) {
+                reader.join(TimeUnit.SECONDS.toMillis(JOIN_TIMEOUT_SECONDS));
+            }
             if (failure.get() != null) throw new AssertionError(failure.get());
-            for (Thread reader : readers) assertThat(reader.isAlive()).as(reader.getName()).isFalse();
+            for (Thread reader : readers) {
+                assertThat(reader.isAlive()).as(reader.getName()).isFalse();
+            }
         }
     }
 
@@ -106,9 +111,12 @@ class RocksStateStoreReadersTest {
                 String problem = null;
                 if (value != null) {
                     long v = Bytes.getLong(value, 0);
-                    if (v % KEYS_COUNT != k || deletesAll(v) || v > newestVisible) problem = "never written so";
-                    else if (v < written) problem = "older than the write at " + written;
-                    else if (firstDeleteAfter(v) <= floor) problem = "deleted at " + firstDeleteAfter(v);
+                    if (v % KEYS_COUNT != k || deletesAll(v) || v > newestVisible) {
+                        problem = "never written so";
+                    } else if (v < written) problem = "older than the write at " + written;
+                    else if (firstDeleteAfter(v) <= floor) {
+                        problem = "deleted at " + firstDeleteAfter(v);
+                    }
                     else if (v < seen[k]) problem = "older than what this reader saw";
                     else seen[k] = v;
                 } else if (!(deletesAll(seen[k]) && seen[k] > written)) { // else: the same delete

@@ -64,7 +64,8 @@ class RocksStorageTest {
             assertThat(state.live().get(meta("c"))).isEqualTo(bytes("3"));
             state.write(6, new StateWrites(List.of(new StateWrites.Op(meta("c"), null, null))));
             assertThat(state.live().get(meta("c"))).isNull();
-            state.write(7, new StateWrites(List.of(new StateWrites.Op(meta("c"), bytes("4"), null))));
+            state.write(7, new StateWrites(List.of(
+                    new StateWrites.Op(meta("c"), bytes("4"), null))));
             assertThat(state.cachedOnly().get(meta("c"))).isEqualTo(bytes("4"));
         }
         try (RocksStorage storage = new RocksStorage(dir, 8 << 20)) {

@@ -21,7 +21,7 @@ class NettyPeerTransportTest {
     private static final long WAIT_SECONDS = 10;
 
     private static int freePort() {
-        return kv.server.it.ServerProcess.freePort(); // below the ephemeral range, never twice
+        return kv.server.TestPorts.free(); // below the ephemeral range, never twice
     }
 
     private static boolean waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
