@@ -60,9 +60,10 @@ public final class Limits {
     /**
      * Connection attempts to one peer pending at once: a new one starts every backoff while
      * earlier ones still wait for their handshake (see PeerLink#dial). At the max backoff an
-     * attempt starts at least every 125 ms and lives at most 500 ms: 4 never hold one back.
+     * attempt starts at most once per 125 ms and lives a little over the 500 ms connect
+     * timeout: 5 (625 ms of starts) never hold one back.
      */
-    public static final int PEER_DIALS_PENDING_COUNT_MAX = 4;
+    public static final int PEER_DIALS_PENDING_COUNT_MAX = 5;
     /**
      * A peer connection whose sent data stays unacknowledged this long is closed (TCP user
      * timeout, with epoll) and redialed. Without it a link cut silently (packets dropped) stays
@@ -115,11 +116,13 @@ public final class Limits {
         Assert.that(PEER_OUTBOUND_QUEUE_BYTES_MAX >= PEER_FRAME_SIZE_BYTES_MAX,
                 "a peer queue holds at least one largest frame");
         Assert.that(PEER_DIALS_PENDING_COUNT_MAX * (PEER_RECONNECT_BACKOFF_MILLIS_MAX / 2)
-                        >= PEER_CONNECT_TIMEOUT_MILLIS,
+                        > PEER_CONNECT_TIMEOUT_MILLIS + PEER_RECONNECT_BACKOFF_MILLIS_MAX / 4,
                 "at the max backoff the pending-dial bound never holds an attempt back");
         Assert.that(PEER_RECONNECT_BACKOFF_MILLIS_MIN < PEER_RECONNECT_BACKOFF_MILLIS_MAX,
                 "reconnect backoff grows");
         Assert.that(KEYSPACES_COUNT_MAX <= 255, "a keyspace index fits in one byte");
+        Assert.that(KEYSPACES_COUNT_MAX <= Long.SIZE,
+                "keyspace masks are a bit per index in a long");
     }
 
     // Consensus
@@ -274,8 +277,9 @@ public final class Limits {
                 "the push tail holds at most the update log");
         Assert.that(EVENTUAL_PUSH_TAIL_ENTRIES_COUNT_MAX >= EVENTUAL_MESSAGE_UPDATES_COUNT_MAX,
                 "the push tail holds at least one full batch");
-        Assert.that(Math.min(EVENTUAL_RECORD_CACHE_SIZE_BYTES_MAX,
-                        STATE_RECORD_CACHE_SIZE_BYTES_MAX) >= 1024L * RECORD_CACHE_RECORD_SIZE_BYTES_MAX,
+        long recordCacheSmallest =
+                Math.min(EVENTUAL_RECORD_CACHE_SIZE_BYTES_MAX, STATE_RECORD_CACHE_SIZE_BYTES_MAX);
+        Assert.that(recordCacheSmallest >= 1024L * RECORD_CACHE_RECORD_SIZE_BYTES_MAX,
                 "each record cache holds at least 1024 of its largest records");
         Assert.that(EVENTUAL_PUSH_TAIL_SIZE_BYTES_MAX >= EVENTUAL_MESSAGE_SIZE_BYTES_MAX,
                 "the push tail holds at least the largest value");

@@ -222,7 +222,7 @@ final class AntiEntropy {
     void onFetch(int from, Fetch fetch) {
         List<Update> updates = new ArrayList<>();
         for (KeyRef ref : fetch.keys()) {
-            Versioned value = store.read(ref.keyspace(), ref.key());
+            Versioned value = merger.valueForPeer(ref.keyspace(), ref.key());
             if (!value.version().equals(Version.ZERO)) {
                 updates.add(new Update(ref.keyspace(), ref.key(), value));
             }

@@ -289,9 +289,15 @@ public final class EventualReplica {
 
     private void onPush(int from, Push push) {
         mustSync = true;
-        for (Update update : push.updates()) merger.merge(update);
-        // Sent only after this turn is persisted (EventualReady order): the ack means durable.
-        outbox.send(from, new PushAck(push.fromSeq(), push.toSeq()));
+        boolean refused = false;
+        for (Update update : push.updates()) {
+            refused |= !merger.accepts(update.keyspace());
+            merger.merge(update); // merges the others; counts a refused one
+        }
+        // Not acknowledged if it held values this node refuses (a keyspace strong here): the
+        // writer must not count this replica for them. Else sent only after this turn is
+        // persisted (EventualReady order): the ack means durable.
+        if (!refused) outbox.send(from, new PushAck(push.fromSeq(), push.toSeq()));
     }
 
     /** A peer acknowledged more: answer the writes that now have their replicas. */

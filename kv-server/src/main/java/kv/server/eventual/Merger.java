@@ -16,9 +16,28 @@ final class Merger {
         this.stats = stats;
     }
 
+    /**
+     * True if keyspace {@code index} is eventual here: values for any other keyspace (a peer
+     * configured otherwise) are neither merged nor sent to peers.
+     */
+    boolean accepts(int keyspace) {
+        return config.isEventualKeyspace(keyspace);
+    }
+
+    /**
+     * The value a peer asks for (quorum read, anti-entropy fetch): unknown (a tombstone at
+     * {@link Version#ZERO}) in a keyspace not eventual here, whose strong records must not
+     * travel as eventual values.
+     */
+    Versioned valueForPeer(int keyspace, byte[] key) {
+        if (accepts(keyspace)) return store.read(keyspace, key);
+        stats.messagesRejected++;
+        return Versioned.tombstone(Version.ZERO);
+    }
+
     /** Merges one incoming value; true if it replaced the local one. */
     boolean merge(Update update) {
-        if (!config.isEventualKeyspace(update.keyspace())) {
+        if (!accepts(update.keyspace())) {
             // A peer configured otherwise (the keyspace is strong here): its value must not land
             // among this node's strong records, which only the consensus log writes.
             stats.messagesRejected++;

@@ -80,7 +80,7 @@ final class QuorumReads {
         List<Update> updates = new ArrayList<>(request.keys().size());
         for (KeyRef ref : request.keys()) {
             updates.add(new Update(ref.keyspace(), ref.key(),
-                    store.read(ref.keyspace(), ref.key())));
+                    merger.valueForPeer(ref.keyspace(), ref.key())));
         }
         List<List<Update>> chunks = Outbox.chunks(updates);
         if (chunks.isEmpty()) chunks.add(List.of());

@@ -425,7 +425,9 @@ class EventualReplicaTest {
         writer.replica.write(1, TestNode.command(TestCluster.KEYSPACE, "SET", "k", "v"), Level.ONE);
         EventualReady.OutboundMessage push = writer.turn().get(0);
         strongHere.replica.onMessage(0, push.frameType(), push.body());
-        strongHere.turn();
+        assertThat(strongHere.turn()).as("no ack: the writer must not count this replica")
+                .noneMatch(message -> EventualMessageType.ofFrameType(message.frameType())
+                        == EventualMessageType.PUSH_ACK);
         assertThat(strongHere.replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
                 .as("unknown here").isEqualTo(Version.ZERO);
         assertThat(strongHere.replica.stats().messagesRejected).isEqualTo(1);

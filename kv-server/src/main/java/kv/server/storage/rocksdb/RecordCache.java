@@ -1,7 +1,10 @@
 package kv.server.storage.rocksdb;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import kv.server.Limits;
 import kv.server.statemachine.StateCursor;
@@ -11,14 +14,15 @@ import kv.server.statemachine.StateWrites;
 /**
  * The records one writer (the eventual driver, or the strong keyspaces' apply thread) last
  * wrote to one column family, by key, in memory: a point read of a recently written key costs
- * a hash lookup instead of a RocksDB memtable search. Measured with perf on the 3-node bench (2 cores): the memtable skiplist
- * search (a 64 MiB memtable of random keys misses the CPU caches at every level) was a quarter
- * of a GET@ONE's CPU on the event loop; Redis answers from a hash.
+ * a hash lookup instead of a RocksDB memtable search. Measured with perf on the 3-node bench
+ * (2 cores): the memtable skiplist search (a 64 MiB memtable of random keys misses the CPU
+ * caches at every level) was a quarter of a GET@ONE's CPU on the event loop; Redis answers
+ * from a hash.
  *
  * <p>Write-through, in two steps around the store's write: {@link #invalidate} before it drops
  * every cached record the batch touches (and everything, for a range that may hold cached
- * records), {@link #apply} after it caches the new records, before anything the batch covers is
- * acknowledged. While RocksDB takes the batch, every key it touches is read from RocksDB, which
+ * records), {@link #apply} after it caches each touched key's final record (never one the
+ * batch replaced again), before anything the batch covers is acknowledged. While RocksDB takes the batch, every key it touches is read from RocksDB, which
  * shows a batch all at once; keys it does not touch are unchanged. So a reader (any thread)
  * never sees a record older than one it saw, not even across keys: caching after the write
  * only, a reader could find one key's new record in RocksDB and then another key of the same
@@ -118,21 +122,35 @@ final class RecordCache {
         }
     }
 
-    /** The writer persisted {@code writes}: the cache follows, in order. Writer thread only. */
+    /**
+     * The writer persisted {@code writes}: caches each touched key's final record. Only the
+     * last operation of a key counts, and only after the batch's last range that may hold
+     * cached records: readers that missed already saw RocksDB's final state, so caching a
+     * record the batch replaced again (INCR k twice in one slot, SET k then FLUSHDB) would
+     * show it after the newer one. {@link #invalidate} removed every touched key already.
+     * Writer thread only.
+     */
     void apply(StateWrites writes) {
-        for (StateWrites.Op op : writes.ops()) {
-            if (op.rangeEnd() != null) {
-                // Rare where the policy says a range may hold cached records (FLUSHDB); a
-                // range of a hash's or sorted set's elements leaves the cache alone.
-                if (policy.mayHoldCached(op.key(), op.rangeEnd())) clear();
-            } else if (!policy.caches(op.key())) {
-                continue; // never cached, so nothing older of it is either
-            } else if (op.value() == null || op.value().length == 0
-                    || op.value().length > Limits.RECORD_CACHE_RECORD_SIZE_BYTES_MAX) {
-                // Empty records (scan-order and tombstone-index entries) are only ever scanned:
-                // caching them would take the room of ~100,000 keys' values in the benchmark.
-                remove(op.key());
-            } else {
+        List<StateWrites.Op> ops = writes.ops();
+        int first = 0;
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            StateWrites.Op op = ops.get(i);
+            if (op.rangeEnd() != null && policy.mayHoldCached(op.key(), op.rangeEnd())) {
+                first = i + 1;
+                break;
+            }
+        }
+        Set<Key> done = ops.size() - first > 1 ? new HashSet<>() : null;
+        for (int i = ops.size() - 1; i >= first; i--) {
+            StateWrites.Op op = ops.get(i);
+            // Ranges past `first` hold no cached records (the policy says so); keys the
+            // policy does not cache were never cached.
+            if (op.rangeEnd() != null || !policy.caches(op.key())) continue;
+            if (done != null && !done.add(new Key(op.key()))) continue; // a later op wins
+            // Deletes, empty records (only ever scanned: caching them would take the room of
+            // ~100,000 keys' values in the benchmark) and large ones stay uncached.
+            if (op.value() != null && op.value().length > 0
+                    && op.value().length <= Limits.RECORD_CACHE_RECORD_SIZE_BYTES_MAX) {
                 put(op.key(), op.value());
             }
         }

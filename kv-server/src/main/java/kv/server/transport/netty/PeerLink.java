@@ -68,8 +68,8 @@ final class PeerLink {
      * the backoff, whether or not the attempt has ended. During a partition an attempt's SYN is
      * dropped and it waits out the connect timeout; a partition heals unannounced, so waiting
      * for that attempt to fail before the next would leave a healed link unused for up to the
-     * connect timeout plus the backoff. At most {@link Limits#PEER_DIALS_PENDING_COUNT_MAX} attempts
-     * are pending; the first to connect is the link, later ones close.
+     * connect timeout plus the backoff. At most {@link Limits#PEER_DIALS_PENDING_COUNT_MAX}
+     * attempts are pending; the first to connect is the link, later ones close.
      */
     private void dial() {
         if (closed || connected()) {

@@ -37,6 +37,7 @@ class RecordCacheTest {
     };
 
     private void write(RecordCache cache, StateWrites writes) {
+        cache.invalidate(writes);
         for (StateWrites.Op op : writes.ops()) {
             if (op.rangeEnd() != null) store.subMap(op.key(), op.rangeEnd()).clear();
             else if (op.value() == null) store.remove(op.key());

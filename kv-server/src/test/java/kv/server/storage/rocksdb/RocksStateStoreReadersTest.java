@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Readers on other threads (the event loops serving lease reads) while the apply thread writes
- * through the record cache into real RocksDB. Slot s writes key s mod 64 with value s, except
- * every {@link #RANGE_DELETE_EVERY_SLOTS}th slot, which deletes every key by range (FLUSHDB).
+ * through the record cache into real RocksDB. Slot s writes 16 keys twice ({@link #writesOf}),
+ * except every {@link #RANGE_DELETE_EVERY_SLOTS}th slot, which deletes every key by range
+ * (FLUSHDB).
  * Property: a read returns the key's state at some slot from F to just past the applied slot
  * seen after it, where F is the newest slot the reader has evidence of (the applied slot it
  * saw, or any value it read, of any key: a batch is seen all at once), so nothing goes back,
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RocksStateStoreReadersTest {
     private static final int KEYS_COUNT = 64;
+    /** Keys written per slot: KEYS_COUNT / GROUPS. */
+    private static final int GROUPS = 4;
+    private static final long UNSEEN_OFFSET = 1L << 40;
     private static final int SLOTS_COUNT = 30_000;
     private static final int READERS_COUNT = 2;
     private static final int RANGE_DELETE_EVERY_SLOTS = 97;
@@ -56,11 +60,9 @@ class RocksStateStoreReadersTest {
                 reader.start();
             }
             for (long slot = 1; slot <= SLOTS_COUNT && failure.get() == null; slot++) {
-                StateWrites.Op op = deletesAll(slot)
-                        ? new StateWrites.Op(new byte[] {0}, null, new byte[] {1})
-                        : new StateWrites.Op(key((int) (slot % KEYS_COUNT)), Bytes.ofLong(slot),
-                                null);
-                state.write(slot, new StateWrites(List.of(op)));
+                state.write(slot, new StateWrites(deletesAll(slot)
+                        ? List.of(new StateWrites.Op(new byte[] {0}, null, new byte[] {1}))
+                        : writesOf(slot)));
             }
             state.write(SLOTS_COUNT + 1, new StateWrites(List.of())); // tells readers to stop
             for (Thread reader : readers) {
@@ -73,10 +75,25 @@ class RocksStateStoreReadersTest {
         }
     }
 
+    /**
+     * Slot s writes every key k with k = s (mod GROUPS): first a value never meant to be seen
+     * (s + UNSEEN_OFFSET), then s, in one batch. Readers must never see the first: RocksDB
+     * shows the batch at once, and the cache must only ever hold a key's final record.
+     */
+    private static List<StateWrites.Op> writesOf(long slot) {
+        List<StateWrites.Op> ops = new ArrayList<>();
+        for (long value : new long[] {slot + UNSEEN_OFFSET, slot}) {
+            for (int k = (int) (slot % GROUPS); k < KEYS_COUNT; k += GROUPS) {
+                ops.add(new StateWrites.Op(key(k), Bytes.ofLong(value), null));
+            }
+        }
+        return ops;
+    }
+
     /** The newest slot at or below {@code applied} that wrote key {@code k}; 0 if none. */
     private static long lastWrite(int k, long applied) {
-        long slot = applied - Math.floorMod(applied - k, KEYS_COUNT);
-        while (slot > 0 && deletesAll(slot)) slot -= KEYS_COUNT;
+        long slot = applied - Math.floorMod(applied - k, GROUPS);
+        while (slot > 0 && deletesAll(slot)) slot -= GROUPS;
         return Math.max(0, slot);
     }
 
@@ -111,7 +128,7 @@ class RocksStateStoreReadersTest {
                 String problem = null;
                 if (value != null) {
                     long v = Bytes.getLong(value, 0);
-                    if (v % KEYS_COUNT != k || deletesAll(v) || v > newestVisible) {
+                    if (v % GROUPS != k % GROUPS || deletesAll(v) || v > newestVisible) {
                         problem = "never written so";
                     } else if (v < written) problem = "older than the write at " + written;
                     else if (firstDeleteAfter(v) <= floor) {
