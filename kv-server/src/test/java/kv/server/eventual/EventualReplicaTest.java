@@ -434,6 +434,30 @@ class EventualReplicaTest {
     }
 
     @Test
+    void aNodeWhereTheKeyspaceIsStrongAnswersPeersThatItHoldsNothing() {
+        // The reverse direction: a quorum read from a node that takes keyspace 1 as eventual
+        // must not receive (and spread) the records node 1 holds there as a strong keyspace.
+        TestNode reader = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(0, 0b11)),
+                new TestClock(1_700_000_000_000L));
+        TestNode strongHere = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(1, 0b11))
+                .withKeyspaces(1L << (TestCluster.KEYSPACE + 1)),
+                new TestClock(1_700_000_000_000L));
+        // Stands for a strong record of keyspace 1 on node 1 (same state records).
+        strongHere.replica.write(1, TestNode.command(TestCluster.KEYSPACE, "SET", "k", "strong"),
+                Level.ONE);
+        strongHere.turn();
+        reader.replica.read(2, TestNode.command(TestCluster.KEYSPACE, "GET", "k"), Level.QUORUM);
+        EventualReady.OutboundMessage request = reader.turn().get(0);
+        strongHere.replica.onMessage(0, request.frameType(), request.body());
+        EventualReady.OutboundMessage reply = strongHere.turn().get(0);
+        reader.replica.onMessage(1, reply.frameType(), reply.body());
+        reader.turn();
+        assertThat(TestNode.text(reader.replies.get(0).reply())).isNull();
+        assertThat(reader.replica.valueOf(TestCluster.KEYSPACE, bytes("k")).version())
+                .isEqualTo(Version.ZERO);
+    }
+
+    @Test
     void onlyTurnsThatAcknowledgeDurabilityMustSync() {
         // A client write and a merged push (its ack promises durability) sync; the pusher's
         // progress, ticks and reads need not: a crash loses them, and a re-push restores them.
