@@ -413,15 +413,18 @@ class EventualReplicaTest {
         assertThat(cluster.get(1, "GET", "d")).isEqualTo("4");
     }
 
+    /** Node {@code index} of two, with the keyspaces in {@code eventualMask} eventual. */
+    private static TestNode pairNode(int index, long eventualMask) {
+        return new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(index, 0b11))
+                .withKeyspaces(eventualMask), new TestClock(1_700_000_000_000L));
+    }
+
     @Test
     void valuesForAKeyspaceThatIsStrongHereAreRejected() {
         // Node 0 takes keyspace 1 as eventual; node 1 is configured with keyspace 1 strong (an
         // inconsistent cluster config): node 0's push must not write node 1's strong records.
-        TestNode writer = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(0, 0b11)),
-                new TestClock(1_700_000_000_000L));
-        TestNode strongHere = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(1, 0b11))
-                .withKeyspaces(1L << (TestCluster.KEYSPACE + 1)),
-                new TestClock(1_700_000_000_000L));
+        TestNode writer = pairNode(0, EventualConfig.ALL_KEYSPACES);
+        TestNode strongHere = pairNode(1, 1L << (TestCluster.KEYSPACE + 1));
         writer.replica.write(1, TestNode.command(TestCluster.KEYSPACE, "SET", "k", "v"), Level.ONE);
         EventualReady.OutboundMessage push = writer.turn().get(0);
         strongHere.replica.onMessage(0, push.frameType(), push.body());
@@ -437,11 +440,8 @@ class EventualReplicaTest {
     void aNodeWhereTheKeyspaceIsStrongAnswersPeersThatItHoldsNothing() {
         // The reverse direction: a quorum read from a node that takes keyspace 1 as eventual
         // must not receive (and spread) the records node 1 holds there as a strong keyspace.
-        TestNode reader = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(0, 0b11)),
-                new TestClock(1_700_000_000_000L));
-        TestNode strongHere = new TestNode(NO_ANTI_ENTROPY.apply(EventualConfig.defaults(1, 0b11))
-                .withKeyspaces(1L << (TestCluster.KEYSPACE + 1)),
-                new TestClock(1_700_000_000_000L));
+        TestNode reader = pairNode(0, EventualConfig.ALL_KEYSPACES);
+        TestNode strongHere = pairNode(1, 1L << (TestCluster.KEYSPACE + 1));
         // Stands for a strong record of keyspace 1 on node 1 (same state records).
         strongHere.replica.write(1, TestNode.command(TestCluster.KEYSPACE, "SET", "k", "strong"),
                 Level.ONE);
