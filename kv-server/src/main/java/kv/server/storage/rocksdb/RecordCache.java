@@ -10,6 +10,7 @@ import kv.server.Limits;
 import kv.server.statemachine.StateCursor;
 import kv.server.statemachine.StateReader;
 import kv.server.statemachine.StateWrites;
+import org.rocksdb.RocksDBException;
 
 /**
  * The records one writer (the eventual driver, or the strong keyspaces' apply thread) last
@@ -19,19 +20,18 @@ import kv.server.statemachine.StateWrites;
  * caches at every level) was a quarter of a GET@ONE's CPU on the event loop; Redis answers
  * from a hash.
  *
- * <p>Write-through, in two steps around the store's write: {@link #invalidate} before it drops
- * every cached record the batch touches (and everything, for a range that may hold cached
- * records), {@link #apply} after it caches each touched key's final record (never one the
- * batch replaced again), before anything the batch covers is acknowledged. While RocksDB takes the batch, every key it touches is read from RocksDB, which
- * shows a batch all at once; keys it does not touch are unchanged. So a reader (any thread)
- * never sees a record older than one it saw, not even across keys: caching after the write
- * only, a reader could find one key's new record in RocksDB and then another key of the same
- * batch still cached with its old record. Only the writer fills the cache.
- * Deletes, empty records and records over
- * {@link Limits#RECORD_CACHE_RECORD_SIZE_BYTES_MAX} remove the key. Only the single
- * writer mutates, so the size accounting needs no atomics; when over
- * its size bound it drops entries in the map's own order
- * (hash order: about random), which is always safe, since a miss reads RocksDB.
+ * <p>Write-through ({@link #writeThrough}), in two steps around the store's write: before
+ * it, every cached record the batch touches is dropped (everything, for a range that may hold
+ * cached records); after it, each touched key's final record is cached (never one the batch
+ * replaced again), before anything the batch covers is acknowledged. While RocksDB takes the
+ * batch, every key it touches is read from RocksDB, which shows a batch all at once; keys it
+ * does not touch are unchanged. So a reader (any thread) never sees a record older than one it
+ * saw, not even across keys: caching after the write only, a reader could find one key's new
+ * record in RocksDB and then another key of the same batch still cached with its old record.
+ * Only the writer fills the cache; deletes, empty records and records over
+ * {@link Limits#RECORD_CACHE_RECORD_SIZE_BYTES_MAX} stay uncached. The single writer keeps the
+ * size accounting without atomics; over its size bound the cache drops entries in the map's own
+ * order (hash order: about random), which is always safe, since a miss reads RocksDB.
  */
 final class RecordCache {
     /** Per entry beside key and value: map node, key wrapper, two array headers (64-bit JVM). */
@@ -111,8 +111,24 @@ final class RecordCache {
         };
     }
 
-    /** The writer is about to persist {@code writes}: forget what they replace. Writer only. */
-    void invalidate(StateWrites writes) {
+    /** The store's write of one batch (RocksDB's, or a test's). */
+    interface StoreWrite {
+        void run() throws RocksDBException;
+    }
+
+    /**
+     * Runs {@code write}, which persists {@code writes} atomically, with the cache kept as the
+     * class comment says. Writer thread only; the caller acknowledges nothing of the batch
+     * before this returns.
+     */
+    void writeThrough(StateWrites writes, StoreWrite write) throws RocksDBException {
+        invalidate(writes);
+        write.run();
+        apply(writes);
+    }
+
+    /** Forgets what {@code writes} replace, before the store takes them. */
+    private void invalidate(StateWrites writes) {
         for (StateWrites.Op op : writes.ops()) {
             if (op.rangeEnd() != null) {
                 if (policy.mayHoldCached(op.key(), op.rangeEnd())) clear();
@@ -123,14 +139,13 @@ final class RecordCache {
     }
 
     /**
-     * The writer persisted {@code writes}: caches each touched key's final record. Only the
-     * last operation of a key counts, and only after the batch's last range that may hold
-     * cached records: readers that missed already saw RocksDB's final state, so caching a
-     * record the batch replaced again (INCR k twice in one slot, SET k then FLUSHDB) would
-     * show it after the newer one. {@link #invalidate} removed every touched key already.
-     * Writer thread only.
+     * Caches each touched key's final record once the store holds {@code writes}. Only the last
+     * operation of a key counts, and only after the batch's last range that may hold cached
+     * records: readers that missed already saw RocksDB's final state, so caching a record the
+     * batch replaced again (INCR k twice in one slot, SET k then FLUSHDB) would show it after
+     * the newer one. {@link #invalidate} removed every touched key already.
      */
-    void apply(StateWrites writes) {
+    private void apply(StateWrites writes) {
         List<StateWrites.Op> ops = writes.ops();
         int first = 0;
         for (int i = ops.size() - 1; i >= 0; i--) {
@@ -146,20 +161,21 @@ final class RecordCache {
             // Ranges past `first` hold no cached records (the policy says so); keys the
             // policy does not cache were never cached.
             if (op.rangeEnd() != null || !policy.caches(op.key())) continue;
-            if (done != null && !done.add(new Key(op.key()))) continue; // a later op wins
+            Key key = new Key(op.key());
+            if (done != null && !done.add(key)) continue; // a later op wins
             // Deletes, empty records (only ever scanned: caching them would take the room of
             // ~100,000 keys' values in the benchmark) and large ones stay uncached.
             if (op.value() != null && op.value().length > 0
                     && op.value().length <= Limits.RECORD_CACHE_RECORD_SIZE_BYTES_MAX) {
-                put(op.key(), op.value());
+                put(key, op.value());
             }
         }
         while (sizeBytes > sizeBytesMax) evictOne();
     }
 
-    private void put(byte[] key, byte[] value) {
-        byte[] old = records.put(new Key(key), value);
-        sizeBytes += entryBytes(key, value) - (old == null ? 0 : entryBytes(key, old));
+    private void put(Key key, byte[] value) {
+        byte[] old = records.put(key, value);
+        sizeBytes += entryBytes(key.bytes, value) - (old == null ? 0 : entryBytes(key.bytes, old));
     }
 
     private void remove(byte[] key) {

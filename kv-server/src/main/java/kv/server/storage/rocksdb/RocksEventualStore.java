@@ -76,15 +76,14 @@ public final class RocksEventualStore {
     public void write(StateWrites stateWrites, StateWrites metadataWrites, boolean sync) {
         if (stateWrites.isEmpty() && metadataWrites.isEmpty()) return;
         try (WriteBatch batch = new WriteBatch()) {
-            add(batch, state, stateWrites);
-            add(batch, eventual, metadataWrites);
-            stateCache.invalidate(stateWrites);
-            db.write(sync ? syncWrite : plainWrite, batch);
+            RocksStorage.add(batch, state, stateWrites);
+            RocksStorage.add(batch, eventual, metadataWrites);
+            stateCache.writeThrough(stateWrites, () -> db.write(sync ? syncWrite : plainWrite,
+                    batch));
         } catch (RocksDBException e) {
             throw new StorageFailure("eventual write failed: " + e.getMessage() + "; the node "
                     + "stops rather than acknowledge a write that may not be durable", e);
         }
-        stateCache.apply(stateWrites);
     }
 
     /** Syncs the write-ahead log: earlier unsynced writes become durable. A failure halts. */
@@ -94,15 +93,6 @@ public final class RocksEventualStore {
         } catch (RocksDBException e) {
             throw new StorageFailure("eventual log sync failed: " + e.getMessage() + "; the node "
                     + "stops rather than acknowledge a write that may not be durable", e);
-        }
-    }
-
-    private static void add(WriteBatch batch, ColumnFamilyHandle family, StateWrites writes)
-            throws RocksDBException {
-        for (StateWrites.Op op : writes.ops()) {
-            if (op.rangeEnd() != null) batch.deleteRange(family, op.key(), op.rangeEnd());
-            else if (op.value() == null) batch.delete(family, op.key());
-            else batch.put(family, op.key(), op.value());
         }
     }
 }

@@ -108,15 +108,9 @@ public final class RocksStateStore implements StateStore {
     @Override
     public void write(long slot, StateWrites writes) {
         try (WriteBatch batch = new WriteBatch()) {
-            for (StateWrites.Op op : writes.ops()) {
-                if (op.rangeEnd() != null) batch.deleteRange(state, op.key(), op.rangeEnd());
-                else if (op.value() == null) batch.delete(state, op.key());
-                else batch.put(state, op.key(), op.value());
-            }
+            RocksStorage.add(batch, state, writes);
             batch.put(meta, APPLIED_SLOT_KEY, Bytes.ofLong(slot));
-            cache.invalidate(writes);
-            db.write(writeOptions, batch);
-            cache.apply(writes);
+            cache.writeThrough(writes, () -> db.write(writeOptions, batch));
             appliedSlot = slot;
         } catch (RocksDBException e) {
             throw new StorageFailure("state write of slot " + slot + " failed: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import kv.server.statemachine.StateWrites;
 import kv.server.storage.StorageFailure;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -15,6 +16,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
 
 /**
  * One RocksDB database per node with a column family per concern (DESIGN.md "Storage"):
@@ -119,5 +121,15 @@ public final class RocksStorage implements AutoCloseable {
         bloomFamilyOptions.close();
         bloomFilter.close();
         blockCache.close();
+    }
+
+    /** Adds {@code writes} to {@code batch} for {@code family}, in order. */
+    static void add(WriteBatch batch, ColumnFamilyHandle family, StateWrites writes)
+            throws RocksDBException {
+        for (StateWrites.Op op : writes.ops()) {
+            if (op.rangeEnd() != null) batch.deleteRange(family, op.key(), op.rangeEnd());
+            else if (op.value() == null) batch.delete(family, op.key());
+            else batch.put(family, op.key(), op.value());
+        }
     }
 }
