@@ -38,7 +38,7 @@ public final class KeyLayout {
      * keeps). Hash and sorted-set element records are not: they are mostly scanned, and a
      * deleted or overwritten hash's elements go by range delete.
      */
-    public static boolean isPointReadRecord(byte[] stateKey) {
+    static boolean isPointReadRecord(byte[] stateKey) {
         if (stateKey.length < 2) return false;
         if ((stateKey[0] & 0xff) >= RESERVED_PREFIX_FIRST) return true;
         return stateKey[1] == TAG_META || stateKey[1] == TAG_KEYSPACE;
@@ -49,7 +49,7 @@ public final class KeyLayout {
      * tag (a hash's fields, a sorted set's members or scores), which hold no
      * {@link #isPointReadRecord point-read record}; true otherwise (FLUSHDB's whole keyspace).
      */
-    public static boolean rangeMayHoldPointReadRecords(byte[] from, byte[] toExclusive) {
+    static boolean rangeMayHoldPointReadRecords(byte[] from, byte[] toExclusive) {
         boolean withinOneTag = from.length >= 2 && toExclusive.length >= 2
                 && from[0] == toExclusive[0] && from[1] == toExclusive[1];
         return !withinOneTag || (from[0] & 0xff) >= RESERVED_PREFIX_FIRST
@@ -130,10 +130,15 @@ public final class KeyLayout {
     }
 
     static byte[] scanOrder(int keyspace, byte[] key) {
+        return scanOrder(keyspace, scanHash(key), key);
+    }
+
+    /** [ks] 0x05 hash:8 key; with an empty key, where the records of that hash start. */
+    static byte[] scanOrder(int keyspace, long hash, byte[] key) {
         byte[] out = new byte[10 + key.length];
         out[0] = (byte) keyspace;
         out[1] = TAG_SCAN_ORDER;
-        Bytes.putLong(out, 2, scanHash(key));
+        Bytes.putLong(out, 2, hash);
         System.arraycopy(key, 0, out, 10, key.length);
         return out;
     }

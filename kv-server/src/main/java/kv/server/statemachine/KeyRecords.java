@@ -145,6 +145,18 @@ public final class KeyRecords {
         return Bytes.getLong(meta, 1);
     }
 
+    // Which records a record cache keeps (KeyLayout stays package-private).
+
+    /** See {@link KeyLayout#isPointReadRecord}. */
+    public static boolean isPointReadRecord(byte[] stateKey) {
+        return KeyLayout.isPointReadRecord(stateKey);
+    }
+
+    /** See {@link KeyLayout#rangeMayHoldPointReadRecords}. */
+    public static boolean rangeMayHoldPointReadRecords(byte[] from, byte[] toExclusive) {
+        return KeyLayout.rangeMayHoldPointReadRecords(from, toExclusive);
+    }
+
     // Record keys for eventual keyspaces' own indexes (KeyLayout stays package-private).
 
     /** The hash that orders a keyspace's scan-order records (fixed: see KeyLayout). */
@@ -157,12 +169,7 @@ public final class KeyRecords {
      * an empty key, where the keyspace's records of that hash and above start.
      */
     public static byte[] scanOrderKey(int keyspace, long hash, byte[] key) {
-        byte[] out = new byte[10 + key.length];
-        out[0] = (byte) keyspace;
-        out[1] = KeyLayout.TAG_SCAN_ORDER;
-        Bytes.putLong(out, 2, hash);
-        System.arraycopy(key, 0, out, 10, key.length);
-        return out;
+        return KeyLayout.scanOrder(keyspace, hash, key);
     }
 
     /** The first record key after every scan-order record of {@code keyspace}. */

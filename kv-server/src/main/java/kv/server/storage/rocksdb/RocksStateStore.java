@@ -3,7 +3,7 @@ package kv.server.storage.rocksdb;
 import java.nio.charset.StandardCharsets;
 import kv.server.Limits;
 import kv.server.statemachine.Bytes;
-import kv.server.statemachine.KeyLayout;
+import kv.server.statemachine.KeyRecords;
 import kv.server.statemachine.StateCursor;
 import kv.server.statemachine.StateReader;
 import kv.server.statemachine.StateWrites;
@@ -38,16 +38,16 @@ public final class RocksStateStore implements StateStore {
     private final StateReader live;
     private final StateReader cachedOnly;
     private final RecordCache cache;
-    /** Meta, counter and session records: see {@link KeyLayout#isPointReadRecord}. */
+    /** Meta, counter and session records: see {@link KeyRecords#isPointReadRecord}. */
     static final RecordCache.Policy POINT_READ_RECORDS = new RecordCache.Policy() {
         @Override
         public boolean caches(byte[] key) {
-            return KeyLayout.isPointReadRecord(key);
+            return KeyRecords.isPointReadRecord(key);
         }
 
         @Override
         public boolean mayHoldCached(byte[] from, byte[] toExclusive) {
-            return KeyLayout.rangeMayHoldPointReadRecords(from, toExclusive);
+            return KeyRecords.rangeMayHoldPointReadRecords(from, toExclusive);
         }
     };
     private volatile long appliedSlot;
