@@ -160,29 +160,29 @@ final class AntiEntropy {
         List<Update> repairs = new ArrayList<>();
         List<KeyRef> fetches = new ArrayList<>();
         int tombstonesMerged = 0;
+        byte[] endAt = end == null ? null : EventualLayout.listingOfCompound(end);
         int l = 0;
         int r = 0;
-        while (l < local.size() || r < remote.size()) {
-            KeyVersion mine = l < local.size() ? local.get(l) : null;
-            KeyVersion theirs = r < remote.size() ? remote.get(r) : null;
-            int order = mine == null ? 1 : theirs == null ? -1
-                    : Bytes.ORDER.compare(listing(mine), listing(theirs));
-            KeyVersion first = order <= 0 ? mine : theirs;
-            if (end != null && Bytes.ORDER.compare(listing(first),
-                    EventualLayout.listingOfCompound(end)) > 0) {
+        // Each item's listing position (it hashes the key) is computed once, when reached.
+        byte[] mineAt = listingAt(local, l);
+        byte[] theirsAt = listingAt(remote, r);
+        while (mineAt != null || theirsAt != null) {
+            int order = mineAt == null ? 1 : theirsAt == null ? -1
+                    : Bytes.ORDER.compare(mineAt, theirsAt);
+            if (endAt != null && Bytes.ORDER.compare(order <= 0 ? mineAt : theirsAt, endAt) > 0) {
                 break;
             }
+            KeyVersion mine = order <= 0 ? local.get(l) : null;
+            KeyVersion theirs = order >= 0 ? remote.get(r) : null;
             if (order < 0) {
                 if (!mine.tombstone()) repairs.add(localUpdate(mine));
-                l++;
             } else if (order > 0) {
                 if (!theirs.tombstone()) fetches.add(new KeyRef(theirs.keyspace(), theirs.key()));
-                r++;
             } else {
                 tombstonesMerged += compareBoth(mine, theirs, repairs, fetches);
-                l++;
-                r++;
             }
+            if (order <= 0) mineAt = listingAt(local, ++l);
+            if (order >= 0) theirsAt = listingAt(remote, ++r);
         }
         sendRepairs(from, repairs);
         if (!fetches.isEmpty()) outbox.send(from, new Fetch(fetches));
@@ -234,9 +234,10 @@ final class AntiEntropy {
         return EventualLayout.compound(item.keyspace(), item.key());
     }
 
-    /** Where the item stands in a bucket listing (listings are in this order). */
-    private static byte[] listing(KeyVersion item) {
-        return EventualLayout.listing(item.keyspace(), item.key());
+    /** Where item {@code i} stands in a bucket listing (their order); null past the end. */
+    private static byte[] listingAt(List<KeyVersion> items, int i) {
+        if (i >= items.size()) return null;
+        return EventualLayout.listing(items.get(i).keyspace(), items.get(i).key());
     }
 
     private static byte[] lastKey(List<KeyVersion> items) {
