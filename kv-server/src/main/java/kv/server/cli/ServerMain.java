@@ -3,6 +3,7 @@ package kv.server.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import kv.server.StartRefused;
 import kv.server.node.Node;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,7 @@ public final class ServerMain implements Callable<Integer> {
         Node node;
         try {
             node = new Node(effective);
-        } catch (kv.server.StartRefused e) {
+        } catch (StartRefused e) {
             System.err.println("kv-server: cannot start: " + e.getMessage() + " [data directory "
                     + effective.dataDir().toAbsolutePath() + "]");
             return 3;

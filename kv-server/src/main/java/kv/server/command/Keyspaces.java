@@ -27,10 +27,7 @@ public record Keyspaces(List<Keyspace> all) {
     }
 
     public boolean hasEventual() {
-        for (Keyspace keyspace : all) {
-            if (keyspace.mode() == Mode.EVENTUAL) return true;
-        }
-        return false;
+        return eventualMask() != 0;
     }
 
     /** The keyspace named by a SELECT argument (index or name), or null. */

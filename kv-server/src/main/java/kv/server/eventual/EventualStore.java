@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import kv.server.Assert;
 import kv.server.Limits;
+import kv.server.StartRefused;
 import kv.server.eventual.EventualMessage.KeyVersion;
 import kv.server.statemachine.Bytes;
 import kv.server.statemachine.KeyRecords;
@@ -16,8 +17,8 @@ import kv.server.statemachine.StateWrites;
  * The versioned key values of this node: the keys' records in the state column (a live key's
  * meta record carries its version), tombstones in the metadata column. Writes of one turn are
  * buffered in overlays; the driver persists them in one atomic batch, then {@link #startTurn}
- * reads through the persisted state. Keeps one XOR digest per bucket over the live keys' versions, rebuilt from disk on start, so
- * anti-entropy compares two nodes with one message. Tombstones stay out of the digests: a
+ * reads through the persisted state. Keeps one XOR digest per bucket over the live keys'
+ * versions, rebuilt from disk on start, so anti-entropy compares two nodes with one message. Tombstones stay out of the digests: a
  * tombstone and an absent key read the same, so a node that collected a tombstone does not look
  * different; range listings carry tombstones, so a stale live value still meets its tombstone.
  */
@@ -67,7 +68,7 @@ final class EventualStore {
     /** Stamps a new node's metadata with the layout; refuses data written in another. */
     private void checkFormat() {
         String problem = layoutProblem(metadataBase);
-        if (problem != null) throw new kv.server.StartRefused(problem);
+        if (problem != null) throw new StartRefused(problem);
         if (metadataBase.get(EventualLayout.NODE_FORMAT) == null) {
             metadata.put(EventualLayout.NODE_FORMAT, Bytes.ofLong(EventualLayout.FORMAT));
         }

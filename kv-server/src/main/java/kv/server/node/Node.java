@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kv.server.Clock;
+import kv.server.StartRefused;
 import kv.server.consensus.ReplicaConfig;
 import kv.server.lease.LeaseConfig;
 import kv.server.eventual.EventualConfig;
@@ -59,7 +60,7 @@ public final class Node implements AutoCloseable {
                 eventualStore.metadata(), config.keyspaces());
         if (modeProblem != null) {
             storage.close();
-            throw new kv.server.StartRefused(modeProblem);
+            throw new StartRefused(modeProblem);
         }
         eventual = !config.keyspaces().hasEventual() ? null : new EventualDriver(
                 EventualConfig.defaults(selfIndex, (1 << nodeIdByIndex.length) - 1)

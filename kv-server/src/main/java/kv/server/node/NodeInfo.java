@@ -2,6 +2,7 @@ package kv.server.node;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.stream.Collectors;
 import kv.server.cli.ServerConfig;
 import kv.server.command.Keyspaces;
 import kv.server.log.ReplicatedLog;
@@ -99,7 +100,7 @@ final class NodeInfo implements InfoSource {
         return "synod_lease_enabled:" + (lease.enabled() ? 1 : 0)
                 + "\r\nsynod_lease_era:" + lease.era()
                 + "\r\nsynod_lease_holders:" + lease.holders().stream().map(String::valueOf)
-                        .collect(java.util.stream.Collectors.joining(","))
+                        .collect(Collectors.joining(","))
                 + "\r\nsynod_lease_valid_ms:" + lease.validMillis()
                 + "\r\nsynod_lease_grants_held:" + lease.grantsHeld()
                 + "\r\nsynod_lease_grants_given:" + lease.grantsGiven()

@@ -2,7 +2,7 @@ package kv.server.statemachine;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import kv.server.Assert;
 import kv.server.Limits;
 import kv.server.command.Reply;
@@ -147,14 +147,14 @@ public final class SessionRecords {
         boolean evicting = lastUseBelow == Long.MAX_VALUE;
         // Entries moved during the step may come before ones not read yet: they wait in order
         // beside the walk, which skips them when it reads on.
-        TreeMap<byte[], Boolean> moved = new TreeMap<>(Bytes.ORDER);
+        TreeSet<byte[]> moved = new TreeSet<>(Bytes.ORDER);
         IndexWalk walk = new IndexWalk(evicting ? new byte[] {(byte) (BY_LAST_USE + 1)}
                 : lastUseKey(lastUseBelow, 0), moved);
         int expired = 0;
         int reindexed = 0;
         while (expired < countMax) {
             byte[] listed = walk.peek();
-            byte[] earliestMoved = moved.isEmpty() ? null : moved.firstKey();
+            byte[] earliestMoved = moved.isEmpty() ? null : moved.first();
             if (listed == null && earliestMoved == null) break;
             boolean fromMoved = listed == null || earliestMoved != null
                     && Bytes.ORDER.compare(earliestMoved, listed) < 0;
@@ -182,7 +182,7 @@ public final class SessionRecords {
             }
             byte[] movedKey = lastUseKey(lastUse, clientId);
             state.put(movedKey, new byte[0]);
-            moved.put(movedKey, Boolean.TRUE);
+            moved.add(movedKey);
             if (++reindexed >= reindexPerStepMax && !evicting) break;
         }
         if (expired > 0) setCount(count() - expired);
@@ -194,12 +194,12 @@ public final class SessionRecords {
      */
     private final class IndexWalk {
         private final byte[] end;
-        private final TreeMap<byte[], Boolean> moved;
+        private final TreeSet<byte[]> moved;
         private final ArrayDeque<byte[]> page = new ArrayDeque<>();
         private byte[] lastRead;
         private boolean exhausted;
 
-        IndexWalk(byte[] end, TreeMap<byte[], Boolean> moved) {
+        IndexWalk(byte[] end, TreeSet<byte[]> moved) {
             this.end = end;
             this.moved = moved;
         }
@@ -221,7 +221,7 @@ public final class SessionRecords {
             try (StateCursor cursor = state.scan(from, end)) {
                 for (; cursor.valid() && read < INDEX_PAGE_ENTRIES; cursor.next(), read++) {
                     lastRead = cursor.key();
-                    if (!moved.containsKey(lastRead)) page.addLast(lastRead);
+                    if (!moved.contains(lastRead)) page.addLast(lastRead);
                 }
             }
             exhausted = read < INDEX_PAGE_ENTRIES;
