@@ -2,6 +2,7 @@ package kv.server.it;
 
 import java.util.ArrayList;
 import java.util.List;
+import kv.server.TestPorts;
 
 /**
  * A real Synod cluster: N {@link ServerProcess} replicas on loopback, each with its own address
@@ -26,8 +27,8 @@ final class ClusterProcesses implements AutoCloseable {
                 .append(requestTimeoutMillis).append("\n  snapshot-interval-slots: ")
                 .append(snapshotIntervalSlots).append('\n').append(clusterLines).append("  members:\n");
         for (int i = 0; i < count; i++) {
-            clientPorts[i] = ServerProcess.freePort();
-            int peerPort = ServerProcess.freePort();
+            clientPorts[i] = TestPorts.free();
+            int peerPort = TestPorts.free();
             yaml.append("    - {id: ").append(i + 1).append(", host: 127.0.0.").append(11 + i)
                     .append(", client-port: ").append(clientPorts[i]).append(", peer-port: ")
                     .append(peerPort).append("}\n");

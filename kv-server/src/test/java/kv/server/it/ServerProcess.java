@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import kv.server.TestPorts;
 
 /**
  * One real kv-server node as a child process on 127.0.0.1, for the {@code *IT} tests.
@@ -109,8 +110,8 @@ public final class ServerProcess implements AutoCloseable {
         OPEN.add(server);
         // A picked port can be taken by someone else before the server binds it: retry a few times.
         for (int attempt = 1; ; attempt++) {
-            server.port = options.clientPort > 0 ? options.clientPort : freePort();
-            server.metricsPort = freePort();
+            server.port = options.clientPort > 0 ? options.clientPort : TestPorts.free();
+            server.metricsPort = TestPorts.free();
             try {
                 server.launch();
                 return server;
@@ -332,10 +333,6 @@ public final class ServerProcess implements AutoCloseable {
     private static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    static int freePort() {
-        return kv.server.TestPorts.free();
     }
 
     private static void deleteRecursively(Path root) {

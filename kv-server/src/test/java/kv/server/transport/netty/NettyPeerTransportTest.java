@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import kv.server.TestPorts;
 import kv.server.transport.Frame;
 import kv.server.transport.PeerAddress;
 import kv.server.transport.TransportMetrics;
@@ -20,10 +21,6 @@ import org.junit.jupiter.api.Test;
 class NettyPeerTransportTest {
     private static final long WAIT_SECONDS = 10;
 
-    private static int freePort() {
-        return kv.server.TestPorts.free(); // below the ephemeral range, never twice
-    }
-
     private static boolean waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (System.nanoTime() < deadline) {
@@ -35,8 +32,8 @@ class NettyPeerTransportTest {
 
     @Test
     void framesArriveInOrderFromTheSender() throws Exception {
-        PeerAddress a = new PeerAddress(1, "127.0.0.1", freePort());
-        PeerAddress b = new PeerAddress(2, "127.0.0.1", freePort());
+        PeerAddress a = new PeerAddress(1, "127.0.0.1", TestPorts.free());
+        PeerAddress b = new PeerAddress(2, "127.0.0.1", TestPorts.free());
         LinkedBlockingQueue<Frame> atB = new LinkedBlockingQueue<>();
         try (NettyPeerTransport ta = new NettyPeerTransport(a, List.of(a, b), f -> {}, TransportMetrics.NONE, 0);
              NettyPeerTransport tb = new NettyPeerTransport(b, List.of(a, b), atB::add, TransportMetrics.NONE, 0)) {
@@ -58,7 +55,7 @@ class NettyPeerTransportTest {
 
     @Test
     void corruptFrameIsCountedAndNeverDelivered() throws Exception {
-        PeerAddress b = new PeerAddress(2, "127.0.0.1", freePort());
+        PeerAddress b = new PeerAddress(2, "127.0.0.1", TestPorts.free());
         LinkedBlockingQueue<Frame> atB = new LinkedBlockingQueue<>();
         CountingTransportMetrics metrics = new CountingTransportMetrics();
         try (NettyPeerTransport tb = new NettyPeerTransport(b, List.of(b), atB::add, metrics, 0);
@@ -79,8 +76,8 @@ class NettyPeerTransportTest {
 
     @Test
     void reconnectsToARestartedPeer() throws Exception {
-        PeerAddress a = new PeerAddress(1, "127.0.0.1", freePort());
-        PeerAddress b = new PeerAddress(2, "127.0.0.1", freePort());
+        PeerAddress a = new PeerAddress(1, "127.0.0.1", TestPorts.free());
+        PeerAddress b = new PeerAddress(2, "127.0.0.1", TestPorts.free());
         LinkedBlockingQueue<Frame> atB = new LinkedBlockingQueue<>();
         try (NettyPeerTransport ta = new NettyPeerTransport(a, List.of(a, b), f -> {}, TransportMetrics.NONE, 0)) {
             NettyPeerTransport tb = new NettyPeerTransport(b, List.of(a, b), atB::add, TransportMetrics.NONE, 0);
@@ -100,8 +97,8 @@ class NettyPeerTransportTest {
 
     @Test
     void emulatedLatencyDelaysDelivery() throws Exception {
-        PeerAddress a = new PeerAddress(1, "127.0.0.1", freePort());
-        PeerAddress b = new PeerAddress(2, "127.0.0.1", freePort());
+        PeerAddress a = new PeerAddress(1, "127.0.0.1", TestPorts.free());
+        PeerAddress b = new PeerAddress(2, "127.0.0.1", TestPorts.free());
         LinkedBlockingQueue<Frame> atB = new LinkedBlockingQueue<>();
         long delayNanos = TimeUnit.MILLISECONDS.toNanos(100);
         try (NettyPeerTransport ta = new NettyPeerTransport(a, List.of(a, b), f -> {}, TransportMetrics.NONE, delayNanos);
